@@ -1,0 +1,1 @@
+"""Orienta's Rasa action server (rasa-sdk): one module per concern."""

@@ -1,0 +1,37 @@
+"""Out of scope and not understood: say so, and what Orienta can help with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import translator_for
+from actions.menu import menu_text
+
+
+class ActionOutOfScope(Action):
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        t = translator_for(tracker)
+        dispatcher.utter_message(text=f"{t('out_of_scope')}\n\n{menu_text(t)}")
+        return []
+
+
+class ActionFallback(Action):
+    """Low confidence: ask to rephrase, then show the menu."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        t = translator_for(tracker)
+        dispatcher.utter_message(text=f"{t('fallback')}\n\n{menu_text(t)}")
+        return []

@@ -1,0 +1,1 @@
+"""Orienta's shared core: settings, topic map, language identification, catalogs, NLU parts."""

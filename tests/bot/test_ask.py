@@ -1,0 +1,82 @@
+"""``orienta ask --jsonl``: the contract, through a really trained model and the action server."""
+
+from pathlib import Path
+
+import pytest
+
+from orienta.i18n import get_translator
+from orienta.settings import get_settings
+from orienta.text import script_counts
+from orienta.topics import TopicMap
+
+from ..conftest import ask_jsonl, run_orienta
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def answered(fast_model: Path) -> list[dict[str, object]]:
+    rows: list[dict[str, object] | str] = [
+        {"id": "a", "text": "كيف أجدد تصريح الإقامة؟", "lang": "ar", "extra": [1, 2]},
+        "this line is not json",
+        {"text": "我想学意大利语"},
+        {"no_text": True},
+        {"text": "Devo rinnovare il permesso che scade a marzo, come faccio?"},
+        {"text": "Devo rinnovare il permesso di soggiorno e non so come fare. " * 40},
+        {"text": "   "},
+        {"text": "mujhe permesso renew karwana hai"},
+    ]
+    return ask_jsonl(fast_model, rows)
+
+
+def test_one_line_per_input_in_order(answered: list[dict[str, object]]) -> None:
+    assert len(answered) == 8
+    assert answered[0]["text"] == "كيف أجدد تصريح الإقامة؟"
+    assert answered[2]["text"] == "我想学意大利语"
+    assert answered[4]["text"].startswith("Devo rinnovare")  # type: ignore[union-attr]
+
+
+def test_every_answer_has_the_contract_fields(
+    answered: list[dict[str, object]], topic_map: TopicMap
+) -> None:
+    for row in (r for r in answered if "error" not in r):
+        assert {"text", "language", "topic", "confidence", "answer"} <= set(row)
+        assert row["topic"] in topic_map.ids
+        assert isinstance(row["confidence"], float) and 0.0 <= row["confidence"] <= 1.0
+        assert isinstance(row["language"], str) and len(row["language"]) == 2
+        assert row["answer"]
+
+
+def test_bad_lines_get_an_error_and_lose_nothing(answered: list[dict[str, object]]) -> None:
+    assert "line 2" in str(answered[1]["error"]) and answered[1]["text"] is None
+    assert "line 4" in str(answered[3]["error"])
+
+
+def test_answers_come_in_the_language_of_the_question(answered: list[dict[str, object]]) -> None:
+    assert (
+        answered[0]["language"] == "ar"
+        and script_counts(str(answered[0]["answer"])).get("arabic", 0) > 20
+    )
+    assert (
+        answered[2]["language"] == "zh"
+        and script_counts(str(answered[2]["answer"])).get("han", 0) > 10
+    )
+    assert answered[4]["language"] == "it"
+    assert answered[7]["language"] == "ur"  # Roman Urdu: answered in Urdu script
+    assert script_counts(str(answered[7]["answer"])).get("arabic", 0) > 20
+
+
+def test_huge_and_empty_messages_get_a_polite_reply(answered: list[dict[str, object]]) -> None:
+    limit = get_settings().max_message_chars
+    assert answered[5]["language"] == "it"
+    assert answered[5]["answer"] == get_translator("it")("error.too_long", limit=limit)
+    assert answered[6]["answer"] == get_translator(get_settings().default_language)(
+        "error.not_text"
+    )
+
+
+def test_single_question_is_readable(fast_model: Path) -> None:
+    result = run_orienta("ask", "--model", str(fast_model), "Як знайти роботу?")
+    assert result.returncode == 0, result.stderr[-2000:]
+    header, _, answer = result.stdout.partition("\n")
+    assert header.startswith("[uk ·") and answer.strip()

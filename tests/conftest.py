@@ -1,0 +1,60 @@
+"""Shared fixtures. Slow fixtures train a fast model once per session."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orienta.paths import PROJECT_ROOT
+from orienta.settings import get_settings
+from orienta.topics import TopicMap, load_topic_map
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def topic_map() -> TopicMap:
+    return load_topic_map()
+
+
+@pytest.fixture(scope="session")
+def languages() -> tuple[str, ...]:
+    return get_settings().languages
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def fast_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model trained with the real pipeline and data but few epochs (about a minute)."""
+    from orienta.training import train
+
+    return train(tmp_path_factory.mktemp("models"), config=DATA / "config-fast.yml", quiet=True)
+
+
+def run_orienta(
+    *args: str, stdin: str = "", timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``orienta`` command as a user would."""
+    exe = Path(sys.executable).parent / "orienta"
+    env = {**os.environ, "ORIENTA_LOG_LEVEL": "WARNING"}
+    return subprocess.run(
+        [str(exe), *args], input=stdin, capture_output=True, text=True, timeout=timeout,
+        cwd=PROJECT_ROOT, env=env,
+    )  # fmt: skip
+
+
+def ask_jsonl(model: Path, rows: list[dict[str, object] | str]) -> list[dict[str, object]]:
+    """Send rows (objects, or raw lines) through ``orienta ask --jsonl``; parse the output."""
+    lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in rows]
+    result = run_orienta("ask", "--jsonl", "--model", str(model), stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [json.loads(line) for line in result.stdout.splitlines()]
