@@ -1,0 +1,1 @@
+"""The knowledge base and office directory (SQLAlchemy models and YAML content)."""

@@ -34,6 +34,8 @@ class Gold:
 
 def load_gold(path: Path) -> list[Gold]:
     """Rows of a gold file, or of every ``*.jsonl`` in a folder (in name order)."""
+    if not path.exists():
+        raise FileNotFoundError(f"gold file or folder not found: {path}")
     files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
     rows = []
     for file in files:
@@ -148,7 +150,10 @@ def score(gold: list[Gold], pred: list[dict[str, Any]]) -> dict[str, Any]:
         "oos_recall": _ratio(oos["tp"], oos["tp"] + oos["fn"]),
         "answer_language_ok": _ratio(ans_ok, ans_n),
     }
-    met = {k: (summary[k] is not None and summary[k] >= v) for k, v in TARGETS.items()}
+    met = {}
+    for key, target in TARGETS.items():
+        value = summary[key]
+        met[key] = isinstance(value, float) and value >= target
     return {
         "summary": summary,
         "targets": {k: {"target": v, "met": met[k]} for k, v in TARGETS.items()},
@@ -201,7 +206,11 @@ async def predict(model: Path, gold: list[Gold]) -> list[dict[str, Any]]:
 
 
 async def run_evaluation(model: Path, gold_file: Path, report_dir: Path, check: bool) -> int:
-    gold = load_gold(gold_file)
+    try:
+        gold = load_gold(gold_file)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"orienta eval: {exc}", file=sys.stderr)
+        return 2
     if not gold:
         print(f"orienta eval: no gold rows in {gold_file}", file=sys.stderr)
         return 2

@@ -21,11 +21,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from orienta.text import script_counts
 
 #: Languages lingua may report besides the supported ones: answers then use the fallback language.
 EXTRA_LANGUAGES: tuple[str, ...] = ("ru", "pt", "de")
+
+#: Languages written here in Latin letters too (Roman Urdu, Arabizi), which lingua cannot know.
+ROMANISED: frozenset[str] = frozenset({"ar", "ur"})
 
 _SCRIPT_LANGUAGES = {
     "han": ("zh",),
@@ -133,7 +137,7 @@ class LanguageIdentifier:
         self.min_margin = min_margin
 
     @cached_property
-    def _lingua(self):  # type: ignore[no-untyped-def]
+    def _lingua(self) -> Any:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
 
         codes = []
@@ -160,6 +164,7 @@ class LanguageIdentifier:
         if scripts.get("han", 0) * 3 >= letters:
             return {"zh": 1.0}, letters
         candidates = _SCRIPT_LANGUAGES.get(script)
+        latin = candidates is None
         if candidates is None:  # Latin (or unknown): every language written in Latin letters here
             candidates = tuple(
                 lang
@@ -172,7 +177,9 @@ class LanguageIdentifier:
         combined = {}
         for lang in candidates:
             lp = lingua.get(lang, 0.0) / lingua_total
-            if lang in ngram:
+            if latin and lang in ROMANISED:  # only our own model knows "mujhe permesso chahiye"
+                combined[lang] = ngram.get(lang, 0.0)
+            elif lang in ngram:
                 combined[lang] = self.lingua_weight * lp + (1 - self.lingua_weight) * ngram[lang]
             else:  # a language only lingua knows must convince it alone
                 combined[lang] = self.lingua_weight * lp * lp
@@ -195,7 +202,7 @@ class LanguageIdentifier:
 
     def _from_context(self, previous: str | None, hint: str | None) -> tuple[str, float, str]:
         if previous in self.supported:
-            return previous, 0.0, "previous"  # type: ignore[return-value]
+            return str(previous), 0.0, "previous"
         hint_code = (hint or "").split("-")[0].split("_")[0].lower()
         if hint_code in self.supported:
             return hint_code, 0.0, "hint"

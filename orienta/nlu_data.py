@@ -44,7 +44,7 @@ def read_file(path: Path, language: str) -> list[Example]:
     blocks = doc.get("nlu") if isinstance(doc, dict) else None
     if not isinstance(blocks, list):
         raise NluDataError(f"{path}:1: expected a top-level 'nlu:' list")
-    mapping = {k.value: v for k, v in node.value}  # type: ignore[union-attr]
+    mapping = {k.value: v for k, v in node.value}
     for block, block_node in zip(blocks, mapping["nlu"].value, strict=True):
         line = block_node.start_mark.line + 1
         if not isinstance(block, dict) or "intent" not in block:
