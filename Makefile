@@ -16,7 +16,10 @@ setup: ## create .venv, install pinned dependencies, compile catalogs, train if 
 train: ## train the model (only if its inputs changed)
 	$(VENV)/orienta train
 
-test: setup ## run all the tests (set up first)
+test: setup ## lint, type-check and run all the tests (set up first)
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/mypy
 	$(VENV)/pytest
 
 test-fast: ## run the tests that do not train or serve a model

@@ -56,10 +56,15 @@ class ActionChangeLanguage(Action):
         if target is None:
             settings = get_settings()
             buttons = [
-                {"title": language_name(code), "payload": f'/change_language{{"language": "{code}"}}'}
+                {
+                    "title": language_name(code),
+                    "payload": f'/change_language{{"language": "{code}"}}',
+                }
                 for code in settings.languages
             ]
-            dispatcher.utter_message(text=translator_for(tracker)("change_language.ask"), buttons=buttons)
+            dispatcher.utter_message(
+                text=translator_for(tracker)("change_language.ask"), buttons=buttons
+            )
             return []
         t = get_translator(target, get_settings().fallback_languages)
         dispatcher.utter_message(text=t("change_language.done"))

@@ -193,7 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--config", help="another pipeline file (e.g. a fast one for tests)")
 
     ev = sub.add_parser("eval", help="evaluate on the held-out set and write a report")
-    ev.add_argument("--gold", default=str(EVAL_DIR / "heldout"), help="a .jsonl file or a folder of them")
+    ev.add_argument(
+        "--gold", default=str(EVAL_DIR / "heldout"), help="a .jsonl file or a folder of them"
+    )
     ev.add_argument("--out", default=str(PROJECT_ROOT / "reports"))
     ev.add_argument("--model")
     ev.add_argument("--check", action="store_true", help="exit 1 when a target is not met")

@@ -46,9 +46,13 @@ def load_gold(path: Path) -> list[Gold]:
                 raw = json.loads(line)
                 rows.append(
                     Gold(
-                        raw["id"], raw["text"], raw["lang"], tuple(raw["topics"]),
-                        raw.get("answer_lang"), int(raw.get("tier", 1)),
-                    )  # fmt: skip
+                        raw["id"],
+                        raw["text"],
+                        raw["lang"],
+                        tuple(raw["topics"]),
+                        raw.get("answer_lang"),
+                        int(raw.get("tier", 1)),
+                    )
                 )
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise ValueError(f"{file}:{number}: bad gold row: {exc}") from exc
@@ -63,7 +67,8 @@ def answer_language_judge() -> Any:
     """The same judge as shared/eval/score.py: lingua on the answer's longest lines."""
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    codes = "it en fr es ar ur sq ro uk zh ru bn pa mk pt ka tl".split()
+    codes = ["it", "en", "fr", "es", "ar", "ur", "sq", "ro", "uk", "zh"]
+    codes += ["ru", "bn", "pa", "mk", "pt", "ka", "tl"]
     langs = []
     for code in codes:
         try:
@@ -144,7 +149,9 @@ def score(gold: list[Gold], pred: list[dict[str, Any]]) -> dict[str, Any]:
     summary = {
         "rows": len(gold),
         "topic_accuracy": _ratio(total_hit, len(gold)),
-        "worst_language_accuracy": min((v["accuracy"] or 0.0 for v in languages.values()), default=None),
+        "worst_language_accuracy": min(
+            (v["accuracy"] or 0.0 for v in languages.values()), default=None
+        ),
         "language_id_accuracy": _ratio(lang_ok, lang_n),
         "oos_precision": _ratio(oos["tp"], oos["tp"] + oos["fp"]),
         "oos_recall": _ratio(oos["tp"], oos["tp"] + oos["fn"]),
@@ -180,16 +187,24 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines += ["", "## Per language", "", "| language | rows | accuracy | macro P | macro R |"]
     lines.append("|---|---|---|---|---|")
     for lang, v in report["languages"].items():
-        lines.append(
-            f"| {lang} | {v['rows']} | {v['accuracy']} | {v['macro_precision']} | {v['macro_recall']} |"
-        )
-    lines += ["", "## Per topic", "", "| topic | support | precision | recall |", "|---|---|---|---|"]
+        cells = [lang, v["rows"], v["accuracy"], v["macro_precision"], v["macro_recall"]]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    lines += [
+        "",
+        "## Per topic",
+        "",
+        "| topic | support | precision | recall |",
+        "|---|---|---|---|",
+    ]
     for topic, v in report["topics"].items():
         lines.append(f"| {topic} | {v['support']} | {v['precision']} | {v['recall']} |")
     lines += ["", "## Most confused pairs (gold → predicted)", ""]
     lines += [f"- {c['gold']} → {c['predicted']}: {c['count']}" for c in report["confused_pairs"]]
     lines += ["", f"## Misses ({len(report['misses'])})", ""]
-    lines += [f"- {m['id']}: want {'|'.join(m['want'])}, got {m['got']} ← {m['text']}" for m in report["misses"]]
+    lines += [
+        f"- {m['id']}: want {'|'.join(m['want'])}, got {m['got']} ← {m['text']}"
+        for m in report["misses"]
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -226,10 +241,16 @@ async def run_evaluation(model: Path, gold_file: Path, report_dir: Path, check: 
     print(f"model: {model.name}   gold: {gold_file} ({s['rows']} rows)")
     for key, value in s.items():
         target = report["targets"].get(key)
-        mark = "" if not target else ("  ok" if target["met"] else f"  BELOW TARGET {target['target']}")
+        mark = (
+            ""
+            if not target
+            else ("  ok" if target["met"] else f"  BELOW TARGET {target['target']}")
+        )
         print(f"{key:26} {value}{mark}")
-    print("per language: " + "  ".join(f"{k} {v['accuracy']}" for k, v in report["languages"].items()))
-    print("most confused: " + "; ".join(
-        f"{c['gold']}→{c['predicted']} ×{c['count']}" for c in report["confused_pairs"][:5]))  # fmt: skip
+    print(
+        "per language: " + "  ".join(f"{k} {v['accuracy']}" for k, v in report["languages"].items())
+    )
+    pairs = (f"{c['gold']}→{c['predicted']} ×{c['count']}" for c in report["confused_pairs"][:5])
+    print("most confused: " + "; ".join(pairs))
     print(f"report: {report_dir / 'eval.md'}")
     return 1 if check and not report["all_targets_met"] else 0

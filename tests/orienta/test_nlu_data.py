@@ -14,6 +14,7 @@ from orienta.topics import OUT_OF_SCOPE, TopicMap
 MIN_DOMAIN = 15
 MIN_OUT_OF_SCOPE = 30
 MIN_CONVERSATION = 5
+HEADER = 'version: "3.1"\nnlu:\n- intent: job_search\n  examples: |\n'
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +69,8 @@ def test_no_example_is_given_two_topics(examples: list[Example]) -> None:
         key = (e.language, normalize(e.text).strip(" ?!.¿¡؟"))
         first = seen.setdefault(key, e)
         if first.intent != e.intent:
-            conflicts.append(
-                f"{e.file.name}:{e.line} {e.intent} vs {first.file.name}:{first.line} {first.intent}: {e.text}"
-            )
+            here, there = f"{e.file.name}:{e.line}", f"{first.file.name}:{first.line}"
+            conflicts.append(f"{here} {e.intent} vs {there} {first.intent}: {e.text}")
     assert not conflicts, conflicts
 
 
@@ -99,23 +99,19 @@ def test_malformed_yaml_names_the_file(tmp_path: Path) -> None:
     bad.write_text(
         'version: "3.1"\nnlu:\n- intent: job_search\n  examples: |\n    - a\n   - b: [\n'
     )
-    with pytest.raises(NluDataError, match="work.yml"):
+    with pytest.raises(NluDataError, match=r"work\.yml"):
         read_file(bad, "en")
 
 
 def test_bad_example_line_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "work.yml"
-    bad.write_text(
-        'version: "3.1"\nnlu:\n- intent: job_search\n  examples: |\n    - find a job\n    no dash here\n'
-    )
+    bad.write_text(HEADER + "    - find a job\n    no dash here\n")
     with pytest.raises(NluDataError, match=r"work\.yml:6: example must start"):
         read_file(bad, "en")
 
 
 def test_examples_carry_their_line(tmp_path: Path) -> None:
     good = tmp_path / "work.yml"
-    good.write_text(
-        'version: "3.1"\nnlu:\n- intent: job_search\n  examples: |\n    - find a job\n    - [lavoro](x) please\n'
-    )
+    good.write_text(HEADER + "    - find a job\n    - [lavoro](x) please\n")
     rows = read_file(good, "en")
     assert [(r.line, r.text) for r in rows] == [(5, "find a job"), (6, "lavoro please")]

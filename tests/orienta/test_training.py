@@ -22,8 +22,7 @@ def test_a_current_model_is_not_retrained(fast_model: Path, data_dir: Path) -> N
 
 def test_a_broken_pipeline_fails_with_rasas_message(tmp_path: Path, data_dir: Path) -> None:
     bad = tmp_path / "config.yml"
-    bad.write_text(
-        (data_dir / "config-fast.yml").read_text().replace("DIETClassifier", "NoSuchClassifier")
-    )
+    config = (data_dir / "config-fast.yml").read_text()
+    bad.write_text(config.replace("pipeline:\n", "pipeline:\n  - name: NoSuchClassifier\n", 1))
     with pytest.raises(training.TrainingError, match="NoSuchClassifier"):
         training.train(tmp_path / "models", config=bad, quiet=True)
