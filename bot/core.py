@@ -113,14 +113,13 @@ class OrientaCore:
         metadata = {PREVIOUS_LANGUAGE: previous, LANGUAGE_HINT: message.language_hint}
         text = (message.text or "").strip()
         if not text:
-            return self._refusal(message, "error.not_text", previous)
+            return self._refusal(message, "error.not_text", previous, "previous")
         if len(text) > self.settings.max_message_chars:
             parse = await self._parse(text[: self.settings.max_message_chars], metadata)
+            source = (parse.get("language_detection") or {}).get("source", "text")
+            limit = self.settings.max_message_chars
             return self._refusal(
-                message,
-                "error.too_long",
-                parse.get("language"),
-                limit=self.settings.max_message_chars,
+                message, "error.too_long", parse.get("language"), source, limit=limit
             )
         output = CollectingOutputChannel()
         await self.agent.handle_message(
@@ -143,13 +142,17 @@ class OrientaCore:
 
         return dict(await self.agent.processor.parse_message(UserMessage(text, metadata=metadata)))
 
-    def _refusal(self, message: Incoming, key: str, language: str | None, **values: object) -> Turn:
+    def _refusal(
+        self, message: Incoming, key: str, language: str | None, source: str, **values: object
+    ) -> Turn:
         """A polite reply for input Orienta cannot read, in the best language known."""
         hint = (message.language_hint or "").split("-")[0].lower()
-        chosen = next(
-            (c for c in (language, hint) if c in self.settings.languages),
-            self.settings.default_language,
+        candidates = (
+            (language, source),
+            (hint, "hint"),
+            (self.settings.default_language, "default"),
         )
+        chosen, chosen_source = next((c, s) for c, s in candidates if c in self.settings.languages)
         t = get_translator(chosen, self.settings.fallback_languages)
         return Turn(
             text=message.text,
@@ -157,5 +160,5 @@ class OrientaCore:
             topic=OUT_OF_SCOPE,
             confidence=0.0,
             replies=[{"text": t(key, **values)}],
-            language_source="previous" if chosen == language else "hint",
+            language_source=chosen_source,
         )
