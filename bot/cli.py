@@ -199,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", default=str(PROJECT_ROOT / "reports"))
     ev.add_argument("--model")
     ev.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
+
+    from knowledge.commands import add_parser as add_kb_parser
+
+    add_kb_parser(sub)
     return parser
 
 
@@ -207,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_libraries()
     if args.command == "train":
         return _train(args)
+    if args.command == "kb":
+        return int(args.kb_run(args))
     runner = {"ask": _ask, "chat": _chat, "eval": _eval}[args.command]
     return asyncio.run(runner(args))
 
