@@ -1,17 +1,37 @@
-"""Answer a question routed to a topic of the map."""
+"""Answer a question routed to a topic of the map, from the knowledge base."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest_intent, translator_for
+from actions.common import answer_language, latest_intent, translator_for
+from actions.render import answer_text, office_card
+from knowledge.db import DatabaseUnavailableError
+from knowledge.repository import KnowledgeRepository
+from orienta.i18n import Translator, language_name
+from orienta.settings import get_settings
+
+logger = logging.getLogger(__name__)
+LAST_TOPIC_SLOT = "last_topic"
+
+
+def follow_up_buttons(t: Translator, related: list[str]) -> list[dict[str, str]]:
+    buttons = [{"title": t("button.where"), "payload": "/find_office"}]
+    buttons += [
+        {"title": t(f"topic.{r}"), "payload": f"/{r}"} for r in related[:2] if t.has(f"topic.{r}")
+    ]
+    buttons.append({"title": t("button.person"), "payload": "/human_handoff"})
+    return buttons
 
 
 class ActionAnswerTopic(Action):
-    """Names the topic understood; the checked answers come with the knowledge base."""
+    """The checked answer in the user's language (or a fallback, said so), with where to go."""
 
     def name(self) -> str:
         return "action_answer_topic"
@@ -20,11 +40,31 @@ class ActionAnswerTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         t = translator_for(tracker)
-        topic = latest_intent(tracker)
-        title_key = f"topic.{topic}"
-        lines = []
-        if t.has(title_key):
-            lines.append(t("topic.asked", topic=t(title_key)))
-        lines.append(t("topic.not_ready"))
-        dispatcher.utter_message(text="\n".join(lines))
-        return []
+        language = answer_language(tracker)
+        topic_id = latest_intent(tracker)
+        chain = [language, *(f for f in get_settings().fallback_languages if f != language)]
+        repository = KnowledgeRepository()
+        try:
+            found = repository.answer(topic_id, chain)
+            offices = repository.offices(found.topic.offices) if found else []
+        except DatabaseUnavailableError as exc:
+            logger.warning("answer %s: %s", topic_id, exc)  # no user text, no user id
+            dispatcher.utter_message(text=t("error.unavailable"))
+            return []
+        if found is None:
+            title = (
+                t("topic.asked", topic=t(f"topic.{topic_id}")) if t.has(f"topic.{topic_id}") else ""
+            )
+            dispatcher.utter_message(text="\n".join(filter(None, [title, t("topic.not_ready")])))
+            return []
+        if found.fallback:
+            used = found.answer.language
+            dispatcher.utter_message(
+                text=t("language.fallback", language=language_name(used, language))
+            )
+        text = answer_text(t, found.topic, found.answer, found.answer.language)
+        dispatcher.utter_message(text=text, buttons=follow_up_buttons(t, found.topic.related))
+        now = dt.datetime.now(dt.UTC)
+        for office in offices[:3]:
+            dispatcher.utter_message(text=office_card(t, office, language, now))
+        return [SlotSet(LAST_TOPIC_SLOT, topic_id)]

@@ -24,6 +24,8 @@ def check(args: argparse.Namespace) -> int:
     languages = get_settings().languages
     for problem in kb.problems:
         print(problem)
+    for warning in kb.warnings:
+        print(f"{warning} (warning)")
     coverage = kb.coverage(languages)
     complete = sum(1 for missing in coverage.values() if not missing)
     total = len(load_topic_map().domain_ids)
@@ -35,7 +37,7 @@ def check(args: argparse.Namespace) -> int:
         print(f"\n{len(kb.outdated)} translations not made from the current Italian text:")
         for topic, lang, old, new in kb.outdated:
             print(f"  {topic}/{lang}: made from {old or 'unknown'}, Italian is now {new}")
-    print(f"\n{len(kb.problems)} problems" if kb.problems else "\nno problems")
+    print(f"\n{len(kb.problems)} problems, {len(kb.warnings)} warnings")
     return 1 if kb.problems else 0
 
 

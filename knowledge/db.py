@@ -27,7 +27,7 @@ def get_engine(url: str | None = None) -> Engine:
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back on any error."""
-    factory = sessionmaker(bind=get_engine(url), future=True)
+    factory = sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
     session = factory()
     try:
         yield session

@@ -97,6 +97,8 @@ class Knowledge:
     areas: dict[str, dict[str, Any]] = field(default_factory=dict)
     comuni: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: gaps that do not block a load: answers fall back to another language, and say so
+    warnings: list[Problem] = field(default_factory=list)
     #: (topic, language, from_revision, current Italian revision) of translations made from old text
     outdated: list[tuple[str, str, str | None, str]] = field(default_factory=list)
 
@@ -146,19 +148,22 @@ def _sources(
     clean = []
     for source in sources:
         line = line_of(source, line_of(body))
+        url = str(source.get("url") or "") if isinstance(source, dict) else ""
         if (
             not isinstance(source, dict)
             or not source.get("title")
-            or not str(source.get("url", "")).startswith(("http://", "https://"))
+            or (url and not url.startswith(("http://", "https://")))
         ):
-            problems.append(Problem(path, line, "a source needs a title and an http(s) url"))
+            problems.append(
+                Problem(path, line, "a source needs a title (and, if known, an http(s) url)")
+            )
             continue
         if source.get("level", "national") not in LEVELS:
             problems.append(Problem(path, line, f"source level must be one of {', '.join(LEVELS)}"))
         clean.append(
             {
                 "title": str(source["title"]),
-                "url": str(source["url"]),
+                "url": url,
                 "level": str(source.get("level", "national")),
             }
         )
@@ -259,7 +264,9 @@ def _load_topic(path: Path, kb: Knowledge, topic_map: TopicMap, languages: tuple
             answers[lang] = answer
     missing = [lang for lang in languages if lang not in answers_raw]
     if missing:
-        problems.append(Problem(path, line, f"{topic_id}: missing languages: {', '.join(missing)}"))
+        kb.warnings.append(
+            Problem(path, line, f"{topic_id}: missing languages: {', '.join(missing)}")
+        )
     source_revision = answers.get(SOURCE_LANGUAGE, {}).get("revision")
     for lang, answer in answers.items():
         if (
@@ -506,12 +513,6 @@ def load(root: Path, topic_map: TopicMap, languages: tuple[str, ...]) -> Knowled
             )
     for topic_id in topic_map.domain_ids:
         if topic_id not in kb.topics:
-            area = topic_map.topics[topic_id].area
-            kb.problems.append(
-                Problem(
-                    root / "topics" / area / f"{topic_id}.yml",
-                    1,
-                    f"missing answer for topic {topic_id}",
-                )
-            )
+            path = root / "topics" / topic_map.topics[topic_id].area / f"{topic_id}.yml"
+            kb.warnings.append(Problem(path, 1, f"missing answer for topic {topic_id}"))
     return kb

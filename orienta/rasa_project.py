@@ -15,6 +15,8 @@ from orienta.paths import CORE_DATA_DIR, DOMAIN_FILE
 from orienta.topics import OUT_OF_SCOPE, TopicMap
 
 ANSWER_TOPIC = "action_answer_topic"
+#: domain topics with an action of their own (all others go to ANSWER_TOPIC)
+TOPIC_ACTIONS: dict[str, str] = {"find_office": "action_find_office"}
 FALLBACK = "action_fallback"
 #: the action that handles each conversation topic (domain topics all go to ANSWER_TOPIC)
 CONVERSATION_ACTIONS: dict[str, str] = {
@@ -34,6 +36,8 @@ _HEADER = "# Generated from shared/topics.yml by `orienta train`; do not edit by
 
 
 def action_for(topic_id: str, topics: TopicMap) -> str:
+    if topic_id in TOPIC_ACTIONS:
+        return TOPIC_ACTIONS[topic_id]
     if topics.topics[topic_id].is_domain:
         return ANSWER_TOPIC
     try:
@@ -57,6 +61,11 @@ def domain(topics: TopicMap) -> dict[str, Any]:
                 "mappings": [{"type": "from_entity", "entity": "language"}],
             },
             "preferred_language": {
+                "type": "text",
+                "influence_conversation": False,
+                "mappings": [{"type": "custom"}],
+            },
+            "last_topic": {
                 "type": "text",
                 "influence_conversation": False,
                 "mappings": [{"type": "custom"}],

@@ -30,6 +30,9 @@ echo "setup: installing pinned dependencies (requirements.txt)"
 echo "setup: compiling message catalogs"
 .venv/bin/python -c "from orienta.i18n import compile_catalogs; compile_catalogs()"
 
+echo "setup: loading the knowledge base into the database (ORIENTA_DATABASE_URL, SQLite by default)"
+.venv/bin/orienta kb import > /dev/null
+
 if [ "${1:-}" != "--no-train" ]; then
   echo "setup: training the model if it is not current (first time: a few minutes)"
   .venv/bin/orienta train

@@ -1,13 +1,21 @@
-"""Build rasa-sdk trackers as the action server receives them."""
+"""Build rasa-sdk trackers as the action server receives them, and a real knowledge database."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from knowledge.db import get_engine, migrate, session_scope
+from knowledge.loader import KNOWLEDGE_DIR, load
+from knowledge.store import import_knowledge
+from orienta.settings import get_settings
+from orienta.topics import load_topic_map
 
 
 def make_tracker(
@@ -16,6 +24,7 @@ def make_tracker(
     language: str | None = "en",
     preferred: str | None = None,
     entities: list[dict[str, Any]] | None = None,
+    last_topic: str | None = None,
 ) -> Tracker:
     latest = {
         "text": text,
@@ -23,7 +32,7 @@ def make_tracker(
         "entities": entities if entities is not None else [],
         "language": language,
     }
-    slots = {"language": language, "preferred_language": preferred}
+    slots = {"language": language, "preferred_language": preferred, "last_topic": last_topic}
     return Tracker("test-user", slots, latest, [], False, None, {}, "action_listen")
 
 
@@ -35,6 +44,36 @@ def run_action(
     return dispatcher.messages, events
 
 
+def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("ORIENTA_DATABASE_URL", url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The real knowledge/ imported into a fresh SQLite file."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'orienta.db'}"
+    kb = load(KNOWLEDGE_DIR, load_topic_map(), get_settings().languages)
+    assert not kb.problems, [str(p) for p in kb.problems]
+    migrate(url)
+    with session_scope(url) as session:
+        import_knowledge(session, kb)
+    return url
+
+
 @pytest.fixture
-def tracker_factory():  # type: ignore[no-untyped-def]
-    return make_tracker
+def with_knowledge(monkeypatch: pytest.MonkeyPatch, knowledge_db: str) -> Iterator[str]:
+    use_database(monkeypatch, knowledge_db)
+    yield knowledge_db
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture
+def database_down(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """A database URL that cannot be opened."""
+    use_database(monkeypatch, f"sqlite:///{tmp_path / 'missing' / 'no.db'}")
+    yield
+    get_settings.cache_clear()
+    get_engine.cache_clear()

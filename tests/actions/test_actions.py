@@ -1,4 +1,6 @@
-"""Actions answer in the user's language, from the catalogs, with the right content."""
+"""Actions answer in the user's language, from the catalogs and the knowledge base."""
+
+from pathlib import Path
 
 import pytest
 
@@ -8,11 +10,16 @@ from actions.fallback import ActionFallback, ActionOutOfScope
 from actions.handoff import ActionHumanHandoff
 from actions.language import ActionChangeLanguage
 from actions.menu import ActionHelpMenu
+from actions.office import ActionFindOffice
 from actions.topic_answer import ActionAnswerTopic
-from orienta.i18n import get_translator
-from orienta.topics import TopicMap
+from knowledge.db import migrate, session_scope
+from knowledge.loader import load
+from knowledge.store import import_knowledge
+from orienta.i18n import get_translator, language_name
+from orienta.settings import get_settings
+from orienta.topics import TopicMap, load_topic_map
 
-from .conftest import make_tracker, run_action
+from .conftest import make_tracker, run_action, use_database
 
 
 def test_stored_choice_wins_over_the_detected_language() -> None:
@@ -24,14 +31,74 @@ def test_unsupported_language_is_answered_in_the_first_fallback() -> None:
     assert answer_language(make_tracker("привет", "greet", language="ru")) == "en"
 
 
-@pytest.mark.parametrize("language", ["it", "ar", "zh", "ur"])
-def test_topic_answer_names_the_topic_in_the_user_language(language: str) -> None:
-    messages, _ = run_action(
-        ActionAnswerTopic(), make_tracker("…", "permit_renewal", language=language)
+def test_topic_answer_comes_from_the_knowledge_base(with_knowledge: str) -> None:
+    messages, events = run_action(
+        ActionAnswerTopic(), make_tracker("rinnovo", "permit_renewal", language="it")
     )
-    t = get_translator(language)
-    assert messages[0]["text"].startswith(t("topic.asked", topic=t("topic.permit_renewal")))
-    assert "Cinformi" in messages[0]["text"]
+    answer = messages[0]["text"]
+    assert answer.startswith("Chiedi il rinnovo almeno 60 giorni prima")
+    assert get_translator("it")("answer.sources") in answer and "cinformi.it" in answer
+    assert "24 novembre 2026" in answer  # the last-verified date, in Italian
+    assert messages[0]["buttons"][0]["payload"] == "/find_office"
+    assert any("Questura di Trento" in m["text"] for m in messages[1:])  # an office card
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "last_topic", "value": "permit_renewal"}
+    ]
+
+
+def test_missing_translation_falls_back_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, data_dir: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'mini.db'}"
+    kb = load(data_dir / "knowledge", load_topic_map(), get_settings().languages)
+    migrate(url)
+    with session_scope(url) as session:
+        import_knowledge(session, kb)
+    use_database(monkeypatch, url)
+    messages, _ = run_action(
+        ActionAnswerTopic(), make_tracker("renouveler", "permit_renewal", language="fr")
+    )
+    t = get_translator("fr")
+    assert messages[0]["text"] == t("language.fallback", language=language_name("en", "fr"))
+    assert messages[1]["text"].startswith("Renew at least 60 days before.")
+    assert t("answer.steps") in messages[1]["text"]  # labels stay in the user's language
+
+
+def test_database_down_gets_a_clear_reply_in_the_user_language(database_down: None) -> None:
+    messages, _ = run_action(
+        ActionAnswerTopic(), make_tracker("x", "permit_renewal", language="uk")
+    )
+    assert messages == [{**messages[0], "text": get_translator("uk")("error.unavailable")}]
+
+
+def test_where_is_the_questura(with_knowledge: str) -> None:
+    for text, language in (("Where is the Questura?", "en"), ("Dov'è la Questura?", "it")):
+        messages, _ = run_action(
+            ActionFindOffice(), make_tracker(text, "find_office", language=language)
+        )
+        card = messages[0]["text"]
+        t = get_translator(language)
+        assert "Questura di Trento" in card and "Viale Verona 187" in card
+        assert t("office.address", address="Viale Verona 187") in card
+
+
+def test_office_in_a_named_town_or_the_nearest(with_knowledge: str) -> None:
+    messages, _ = run_action(
+        ActionFindOffice(), make_tracker("questura a Rovereto", "find_office", language="it")
+    )
+    assert "Rovereto" in messages[0]["text"]
+    messages, _ = run_action(
+        ActionFindOffice(), make_tracker("anagrafe Mezzolombardo", "find_office", language="it")
+    )
+    assert messages[0]["text"] == get_translator("it")("office.nearest", place="Mezzolombardo")
+
+
+def test_where_do_i_go_uses_the_last_topic(with_knowledge: str) -> None:
+    tracker = make_tracker(
+        "/find_office", "find_office", language="en", last_topic="permit_renewal"
+    )
+    messages, _ = run_action(ActionFindOffice(), tracker)
+    assert messages and all(m["text"].startswith("🏢") for m in messages)
 
 
 def test_help_menu_lists_every_area_in_arabic(topic_map: TopicMap) -> None:
