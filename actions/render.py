@@ -98,7 +98,14 @@ def office_card(t: Translator, office: Office, language: str, now: dt.datetime) 
         lines.append(note)
     fields = [f for f in office.confirm or [] if t.has(f"office.field.{f}")]
     if fields:
-        lines.append(
-            "⚠️ " + t("office.confirm", fields=", ".join(t(f"office.field.{f}") for f in fields))
-        )
+        names = format_list([t(f"office.field.{f}") for f in fields], locale=language)
+        lines.append("⚠️ " + t("office.confirm", fields=names))
     return _lines(language, lines)
+
+
+def where_to_go(t: Translator, cards: list[str], language: str) -> list[str]:
+    """Office cards as messages, the first under a 'Where to go:' heading."""
+    if not cards:
+        return []
+    heading = f"{RLM}{t('answer.where')}" if is_rtl(language) else t("answer.where")
+    return [f"{heading}\n{cards[0]}", *cards[1:]]

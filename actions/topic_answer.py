@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answer_language, latest_intent, translator_for
-from actions.render import answer_text, office_card
+from actions.render import answer_text, office_card, where_to_go
 from knowledge.db import DatabaseUnavailableError
 from knowledge.repository import KnowledgeRepository
 from orienta.i18n import Translator, language_name
@@ -65,6 +65,7 @@ class ActionAnswerTopic(Action):
         text = answer_text(t, found.topic, found.answer, found.answer.language)
         dispatcher.utter_message(text=text, buttons=follow_up_buttons(t, found.topic.related))
         now = dt.datetime.now(dt.UTC)
-        for office in offices[:3]:
-            dispatcher.utter_message(text=office_card(t, office, language, now))
+        cards = [office_card(t, office, language, now) for office in offices[:3]]
+        for card in where_to_go(t, cards, language):
+            dispatcher.utter_message(text=card)
         return [SlotSet(LAST_TOPIC_SLOT, topic_id)]

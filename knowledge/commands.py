@@ -104,12 +104,48 @@ def stamp(args: argparse.Namespace) -> int:
                 continue
             pattern = re.compile(rf"(^  {re.escape(lang)}:\n(    status: .*\n)?)", re.MULTILINE)
             text, n = pattern.subn(
-                rf"\g<1>    from_revision: {source['revision']}\n", text, count=1
+                rf'\g<1>    from_revision: "{source["revision"]}"\n', text, count=1
             )
             stamped += n
         path.write_text(text, encoding="utf-8")
     print(f"stamped {stamped} translations")
     return 0
+
+
+def add_translation(args: argparse.Namespace) -> int:
+    """Put translated answers (one ``<topic>.yml`` per topic in a folder) into the topic files."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    kb = read(Path(args.dir))
+    yaml_rt = YAML()
+    yaml_rt.indent(mapping=2, sequence=4, offset=2)
+    yaml_rt.width = 4096  # type: ignore[assignment]  # ruamel declares it Optional[None]
+    added, problems = 0, []
+    for staged in sorted(Path(args.source).glob("*.yml")):
+        topic = kb.topics.get(staged.stem)
+        if topic is None:
+            problems.append(f"{staged}: no topic {staged.stem!r} in the knowledge base")
+            continue
+        answer: Any = yaml_rt.load(staged.read_text(encoding="utf-8"))
+        if not isinstance(answer, dict) or not answer.get("short"):
+            problems.append(f"{staged}: expected an answer with at least 'short'")
+            continue
+        head = [
+            ("status", answer.get("status", "machine-assisted")),
+            ("from_revision", topic["answers"][SOURCE_LANGUAGE]["revision"]),
+        ]
+        rest = [(k, v) for k, v in answer.items() if k not in ("status", "from_revision")]
+        path = KNOWLEDGE_DIR.parent / topic["file"]
+        document = yaml_rt.load(path.read_text(encoding="utf-8"))
+        document["answers"][args.language] = CommentedMap(head + rest)
+        with path.open("w", encoding="utf-8") as f:
+            yaml_rt.dump(document, f)
+        added += 1
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"added {added} {args.language} answers")
+    return 1 if problems else 0
 
 
 def add_parser(sub: Any) -> None:
@@ -132,3 +168,10 @@ def add_parser(sub: Any) -> None:
     st.add_argument("--dir", default=str(KNOWLEDGE_DIR))
     st.add_argument("--language")
     st.set_defaults(kb_run=stamp)
+    tr = kb_sub.add_parser(
+        "add-translation", help="add translated answers from a folder of <topic>.yml"
+    )
+    tr.add_argument("--language", required=True)
+    tr.add_argument("--source", required=True, help="a folder with one <topic>.yml per topic")
+    tr.add_argument("--dir", default=str(KNOWLEDGE_DIR))
+    tr.set_defaults(kb_run=add_translation)

@@ -179,7 +179,9 @@ def _answer(
         return None
     answer: dict[str, Any] = {
         "status": raw.get("status"),
-        "from_revision": raw.get("from_revision"),
+        "from_revision": str(raw["from_revision"])
+        if raw.get("from_revision")
+        else None,  # YAML may read digits as int
     }
     if answer["status"] not in STATUSES:
         problems.append(

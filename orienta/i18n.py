@@ -78,6 +78,12 @@ class Translator:
         return self.lookup(key) is not None
 
 
+@lru_cache(maxsize=8)
+def _compiled(locales_dir: Path) -> None:
+    """Compile stale catalogs once per process, not on every message."""
+    compile_catalogs(locales_dir)
+
+
 @lru_cache(maxsize=64)
 def _load(language: str, locales_dir: Path) -> gettext.NullTranslations:
     try:
@@ -92,7 +98,7 @@ def get_translator(
     locales_dir: Path = LOCALES_DIR,
 ) -> Translator:
     """A translator for ``language`` with the given fallback chain (compiles stale catalogs)."""
-    compile_catalogs(locales_dir)
+    _compiled(locales_dir)
     order = [language] + [f for f in fallbacks if f != language]
     return Translator(language, tuple((lang, _load(lang, locales_dir)) for lang in order))
 

@@ -66,3 +66,20 @@ def test_shared_scorer_accepts_our_output(model: Path, tmp_path: Path) -> None:
     assert summary["empty_answers"] == 0
     assert summary["topic_accuracy"] >= 0.8, summary
     assert summary["language_id_tier1"] >= 0.95, summary
+
+
+@pytest.mark.parametrize(
+    ("question", "language"), [("Where is the Questura?", "en"), ("Dov'è la Questura?", "it")]
+)
+def test_where_is_the_questura(model: Path, question: str, language: str) -> None:
+    """The office, its address and today's hours (or today's closing), in the user's language."""
+    from orienta.i18n import get_translator
+
+    result = run_orienta("ask", "--model", str(model), question)
+    assert result.returncode == 0, result.stderr[-2000:]
+    header, _, answer = result.stdout.partition("\n")
+    assert header.startswith(f"[{language} · find_office")
+    t = get_translator(language)
+    assert t("office.address", address="Viale Verona 187") in answer
+    today = [t(k).split("{")[0] for k in ("office.hours_today", "office.closed_today")]
+    assert any(prefix in answer for prefix in today), answer
