@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import translator_for
-from actions.menu import menu_text
+from actions.menu import area_buttons, menu_text
 
 
 class ActionOutOfScope(Action):
@@ -19,7 +19,9 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         t = translator_for(tracker)
-        dispatcher.utter_message(text=f"{t('out_of_scope')}\n\n{menu_text(t)}")
+        dispatcher.utter_message(
+            text=f"{t('out_of_scope')}\n\n{menu_text(t)}", buttons=area_buttons(t)
+        )
         return []
 
 
@@ -33,5 +35,5 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         t = translator_for(tracker)
-        dispatcher.utter_message(text=f"{t('fallback')}\n\n{menu_text(t)}")
+        dispatcher.utter_message(text=f"{t('fallback')}\n\n{menu_text(t)}", buttons=area_buttons(t))
         return []

@@ -43,9 +43,9 @@ class ActionFindOffice(Action):
             logger.warning("find office: %s", exc)
             dispatcher.utter_message(text=t("error.unavailable"))
             return []
-        place = place_in_text(text, comuni)
+        place = place_in_text(text, comuni)  # every comune of Trentino, with its area
         by_name = {c.name.casefold(): c for c in comuni}
-        offices = choose(candidates, place, by_name)
+        offices = choose(candidates, place, by_name, area_desks=repository.area_desks())
         if not offices:
             dispatcher.utter_message(text=t("office.not_found"))
             return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -40,6 +41,17 @@ def _section(t: Translator, key: str, items: list[str], numbered: bool = False) 
     return ["", t(key), *(f"{m} {item}" for m, item in zip(marks, items, strict=True))]
 
 
+def documents_text(t: Translator, answer: Answer, language: str) -> str:
+    """Only what to bring (the "What documents?" button)."""
+    return _lines(language, [answer.short, *_section(t, "answer.documents", answer.documents)])
+
+
+def source_site(source: dict[str, str]) -> str:
+    """'https://www.cinformi.it/…' → 'cinformi.it'; a source without an address keeps its title."""
+    host = urlsplit(source.get("url") or "").hostname
+    return host.removeprefix("www.").removeprefix("www2.") if host else source["title"]
+
+
 def answer_text(t: Translator, topic: Topic, answer: Answer, language: str) -> str:
     """Short answer first; then steps, documents, costs, deadlines, Trentino; checks; sources."""
     lines = [answer.short]
@@ -50,8 +62,9 @@ def answer_text(t: Translator, topic: Topic, answer: Answer, language: str) -> s
     lines += _section(t, "answer.trentino", answer.trentino)
     if answer.confirm:
         lines += ["", f"⚠️ {t('answer.confirm')} {answer.confirm}"]
-    lines += ["", t("answer.sources")]
-    lines += [f"• {ltr(s['title'], language)} {ltr(s['url'], language)}" for s in topic.sources]
+    # Sources as their sites, on one line: the full titles and pages stay in knowledge/ for staff.
+    sites = list(dict.fromkeys(source_site(s) for s in topic.sources))
+    lines += ["", f"{t('answer.sources')} {' · '.join(ltr(site, language) for site in sites)}"]
     lines.append(
         t("answer.verified", date=format_date(topic.last_verified, "long", locale=language))
     )
@@ -87,7 +100,7 @@ def office_card(t: Translator, office: Office, language: str, now: dt.datetime) 
         else:
             opening = next_opening(office, now)
             if opening:
-                day = format_date(opening.date(), "EEEE d MMMM", locale=language)
+                day = format_date(opening.date(), "full", locale=language)
                 lines.append(t("office.next_opening", day=day, time=_time(opening, language)))
     else:
         lines.append(t("office.hours_unknown"))

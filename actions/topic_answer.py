@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answer_language, latest_intent, translator_for
-from actions.render import answer_text, office_card, where_to_go
+from actions.render import answer_text, documents_text, office_card, where_to_go
 from knowledge.db import DatabaseUnavailableError
 from knowledge.repository import KnowledgeRepository
 from orienta.i18n import Translator, language_name
@@ -21,13 +21,24 @@ logger = logging.getLogger(__name__)
 LAST_TOPIC_SLOT = "last_topic"
 
 
-def follow_up_buttons(t: Translator, related: list[str]) -> list[dict[str, str]]:
+def follow_up_buttons(
+    t: Translator, topic: str, related: list[str], documents: bool
+) -> list[dict[str, str]]:
     buttons = [{"title": t("button.where"), "payload": "/find_office"}]
+    if documents:
+        buttons.append(
+            {"title": t("button.documents"), "payload": f'/{topic}{{"part": "documents"}}'}
+        )
     buttons += [
         {"title": t(f"topic.{r}"), "payload": f"/{r}"} for r in related[:2] if t.has(f"topic.{r}")
     ]
     buttons.append({"title": t("button.person"), "payload": "/human_handoff"})
     return buttons
+
+
+def asks_for_documents(tracker: Tracker) -> bool:
+    entities = tracker.latest_message.get("entities") or []
+    return any(e.get("entity") == "part" and e.get("value") == "documents" for e in entities)
 
 
 class ActionAnswerTopic(Action):
@@ -62,8 +73,12 @@ class ActionAnswerTopic(Action):
             dispatcher.utter_message(
                 text=t("language.fallback", language=language_name(used, language))
             )
+        if asks_for_documents(tracker):
+            dispatcher.utter_message(text=documents_text(t, found.answer, found.answer.language))
+            return [SlotSet(LAST_TOPIC_SLOT, topic_id)]
         text = answer_text(t, found.topic, found.answer, found.answer.language)
-        dispatcher.utter_message(text=text, buttons=follow_up_buttons(t, found.topic.related))
+        buttons = follow_up_buttons(t, topic_id, found.topic.related, bool(found.answer.documents))
+        dispatcher.utter_message(text=text, buttons=buttons)
         now = dt.datetime.now(dt.UTC)
         cards = [office_card(t, office, language, now) for office in offices[:3]]
         for card in where_to_go(t, cards, language):

@@ -122,11 +122,25 @@ def nearest(
 
 
 def choose(
-    offices: list[Office], place: Place | None, comuni: dict[str, Comune], limit: int = 2
+    offices: list[Office],
+    place: Place | None,
+    comuni: dict[str, Comune],
+    limit: int = 2,
+    area_desks: dict[str, str] | None = None,
 ) -> list[Office]:
-    """The offices to show for a place: in that comune, else the nearest; else the main ones."""
+    """The offices to show for a place: in that comune, else the desk of its area (Cinformi),
+    else the nearest; with no place, the main ones (Trento)."""
     if not offices:
         return []
+    desk = (area_desks or {}).get(place.area_id) if place else None
+    if (
+        place
+        and desk
+        and not any((o.municipality or "").casefold() == place.name.casefold() for o in offices)
+    ):
+        serving = [o for o in offices if o.id == desk]
+        if serving:
+            return serving
     if place is None:
         trento = [o for o in offices if (o.municipality or "").casefold() == "trento"]
         return (trento or offices)[:limit]

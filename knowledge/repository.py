@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from knowledge.db import DatabaseUnavailableError, session_scope
-from knowledge.models import Answer, Comune, Office, Topic
+from knowledge.models import Answer, Area, Comune, Office, Topic
 
 T = TypeVar("T")
 
@@ -66,6 +66,12 @@ class KnowledgeRepository:
             lambda s: list(
                 s.execute(select(Office).where(Office.kind == kind).order_by(Office.id)).scalars()
             )
+        )
+
+    def area_desks(self) -> dict[str, str]:
+        """Area id → the Cinformi desk that serves it."""
+        return self._run(
+            lambda s: {a.id: a.cinformi for a in s.execute(select(Area)).scalars() if a.cinformi}
         )
 
     def comuni(self) -> list[Comune]:

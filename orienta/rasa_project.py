@@ -53,7 +53,7 @@ def domain(topics: TopicMap) -> dict[str, Any]:
     return {
         "version": "3.1",
         "intents": topics.ids,
-        "entities": ["language"],
+        "entities": ["language", "area", "part"],  # area/part come from button payloads
         "slots": {
             "language": {
                 "type": "text",

@@ -37,7 +37,7 @@ def test_topic_answer_comes_from_the_knowledge_base(with_knowledge: str) -> None
     )
     answer = messages[0]["text"]
     assert answer.startswith("Chiedi il rinnovo almeno 60 giorni prima")
-    assert get_translator("it")("answer.sources") in answer and "cinformi.it" in answer
+    assert f"{get_translator('it')('answer.sources')} cinformi.it" in answer
     assert "24 novembre 2026" in answer  # the last-verified date, in Italian
     assert messages[0]["buttons"][0]["payload"] == "/find_office"
     assert any("Questura di Trento" in m["text"] for m in messages[1:])  # an office card
@@ -166,3 +166,34 @@ def test_change_language_without_a_name_offers_buttons() -> None:
     assert events == []
     assert messages[0]["text"] == get_translator("en")("change_language.ask")
     assert len(messages[0]["buttons"]) == 10
+
+
+def test_menu_offers_the_areas_then_their_topics(topic_map: TopicMap) -> None:
+    messages, _ = run_action(ActionHelpMenu(), make_tracker("menu", "help", language="ro"))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == [f'/help{{"area": "{a}"}}' for a in topic_map.domain_areas]
+    area = {"entity": "area", "value": "housing"}
+    messages, _ = run_action(ActionHelpMenu(), make_tracker("/help", "help", "ro", entities=[area]))
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        f"/{t.id}" for t in topic_map.in_area("housing")
+    ]
+    assert messages[0]["buttons"][0]["title"] == get_translator("ro")("topic.housing_search")
+
+
+def test_what_documents_button_answers_with_the_documents(with_knowledge: str) -> None:
+    messages, _ = run_action(
+        ActionAnswerTopic(), make_tracker("ciao", "permit_renewal", language="it")
+    )
+    button = next(
+        b for b in messages[0]["buttons"] if b["title"] == get_translator("it")("button.documents")
+    )
+    assert button["payload"] == '/permit_renewal{"part": "documents"}'
+    part = {"entity": "part", "value": "documents"}
+    messages, _ = run_action(
+        ActionAnswerTopic(),
+        make_tracker("/permit_renewal", "permit_renewal", "it", entities=[part]),
+    )
+    assert len(messages) == 1
+    assert (
+        "4 foto tessera uguali" in messages[0]["text"] and "Cosa fare:" not in messages[0]["text"]
+    )

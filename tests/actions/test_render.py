@@ -41,7 +41,7 @@ def test_today_hours_in_12_hour_english(questura: Office) -> None:
 def test_exception_day_is_closed_with_the_next_opening(questura: Office) -> None:
     card = office_card(get_translator("it"), questura, "it", CHRISTMAS)
     assert "Oggi è chiuso (venerdì)." in card
-    assert "Prossima apertura: lunedì 28 dicembre alle 08:30." in card
+    assert "Prossima apertura: lunedì 28 dicembre 2026 alle 08:30." in card
 
 
 def test_arabic_card_reads_right_to_left_with_latin_names_isolated(questura: Office) -> None:

@@ -71,6 +71,16 @@ def test_office_kinds_in_many_languages() -> None:
     assert kind_in_text("where is the post office") == "poste"
 
 
+def test_a_town_is_served_by_the_cinformi_desk_of_its_area() -> None:
+    trento = Office(id="cinformi-trento", municipality="Trento")
+    rovereto = Office(id="cinformi-rovereto", municipality="Rovereto")
+    by_name = {c.name.casefold(): c for c in comuni()}
+    arco = place_in_text("cinformi arco", comuni())
+    assert choose(
+        [trento, rovereto], arco, by_name, area_desks={"alto-garda": "cinformi-rovereto"}
+    ) == [rovereto]
+
+
 def test_nearest_office_to_a_town_without_one(questura: Office) -> None:
     by_name = {c.name.casefold(): c for c in comuni()}
     lavis = place_in_text("questura lavis", comuni())
