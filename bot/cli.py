@@ -120,13 +120,12 @@ async def _ask_jsonl(core: Any, out: Any) -> None:
 
 
 async def _chat(args: argparse.Namespace) -> int:
+    """A terminal chat: buttons are numbered, and typing the number presses the button."""
     from bot.core import Incoming, OrientaCore
 
     async with OrientaCore(resolve_model(args.model)) as core:
-        print(
-            "Orienta — write a question in your language. /quit to leave.",
-            file=sys.stderr,
-        )
+        print("Orienta — write a question in your language. /quit to leave.", file=sys.stderr)
+        buttons: list[dict[str, str]] = []
         while True:
             try:
                 text = await asyncio.to_thread(input, "> ")
@@ -134,13 +133,19 @@ async def _chat(args: argparse.Namespace) -> int:
                 break
             if text.strip() in {"/quit", "/exit"}:
                 break
+            if text.strip().isdigit() and 0 < int(text) <= len(buttons):
+                text = buttons[int(text) - 1]["payload"]
             turn = await core.handle(Incoming("terminal", "local", text, args.language_hint))
             if args.debug:
                 source = f"{turn.language} ({turn.language_source})"
                 print(f"  [{source} · {turn.topic} · {turn.confidence:.2f}]")
+            buttons = []
             for reply in turn.replies:
                 print(reply.get("text", ""))
-            print()
+                for button in reply.get("buttons") or []:
+                    buttons.append(button)
+                    print(f"  [{len(buttons)}] {button['title']}")
+                print()
     return 0
 
 

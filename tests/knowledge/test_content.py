@@ -12,6 +12,8 @@ from orienta.settings import get_settings
 from orienta.topics import TopicMap
 
 NUMBER = re.compile(r"\d+(?:[.,\s]\d+)*")
+#: dates written with dots (Ukrainian "15.10", "17.12.2025") are day and month, not one number
+DOTTED_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b|\b(\d{1,2})\.(0[1-9]|1[0-2])\b")
 EASTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
@@ -46,7 +48,10 @@ def numbers(answer: dict[str, object]) -> set[str]:
     texts = [str(answer["short"]), str(answer.get("confirm") or "")]
     for name in LIST_FIELDS:
         texts += list(answer[name])  # type: ignore[call-overload]
-    found = NUMBER.findall(" ".join(texts).translate(EASTERN))
+    text = DOTTED_DATE.sub(
+        lambda m: " ; ".join(g for g in m.groups() if g), " ".join(texts).translate(EASTERN)
+    )
+    found = NUMBER.findall(text)
     # "€ 16,00" and "€ 16" are the same amount; "1.200" and "1,200" the same number
     return {re.sub(r"[.,\s]", "", re.sub(r"[.,]00$", "", n)).lstrip("0") or "0" for n in found}
 
