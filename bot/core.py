@@ -29,6 +29,8 @@ class Incoming:
     user_id: str
     text: str | None
     language_hint: str | None = None
+    #: a shared location (latitude, longitude): answered with the nearest offices
+    location: tuple[float, float] | None = None
 
 
 @dataclass
@@ -112,6 +114,9 @@ class OrientaCore:
         previous = await self.previous_language(sender_id)
         metadata = {PREVIOUS_LANGUAGE: previous, LANGUAGE_HINT: message.language_hint}
         text = (message.text or "").strip()
+        if message.location is not None:
+            latitude, longitude = message.location
+            text = f'/find_office{{"latitude": {latitude:.5f}, "longitude": {longitude:.5f}}}'
         if not text:
             return self._refusal(message, "error.not_text", previous, "previous")
         if len(text) > self.settings.max_message_chars:
@@ -130,7 +135,12 @@ class OrientaCore:
         topic, confidence = topic_of(parse)
         return Turn(
             text=message.text,
-            language=str(parse.get("language") or self.settings.default_language),
+            # payloads (buttons, locations) skip the NLU pipeline: keep the conversation's language
+            language=str(
+                parse.get("language")
+                or (tracker.get_slot("language") if tracker else None)
+                or self.settings.default_language
+            ),
             topic=topic,
             confidence=round(confidence, 4),
             replies=list(output.messages),

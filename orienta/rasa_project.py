@@ -53,7 +53,8 @@ def domain(topics: TopicMap) -> dict[str, Any]:
     return {
         "version": "3.1",
         "intents": topics.ids,
-        "entities": ["language", "area", "part"],  # area/part come from button payloads
+        # area, part, latitude and longitude come from button payloads and shared locations
+        "entities": ["language", "area", "part", "latitude", "longitude"],
         "slots": {
             "language": {
                 "type": "text",

@@ -197,3 +197,33 @@ def test_what_documents_button_answers_with_the_documents(with_knowledge: str) -
     assert (
         "4 foto tessera uguali" in messages[0]["text"] and "Cosa fare:" not in messages[0]["text"]
     )
+
+
+def test_a_shared_location_gets_the_nearest_offices(with_knowledge: str) -> None:
+    rovereto = [{"entity": "latitude", "value": 45.89}, {"entity": "longitude", "value": 11.04}]
+    tracker = make_tracker("/find_office", "find_office", language="it", entities=rovereto)
+    messages, _ = run_action(ActionFindOffice(), tracker)
+    assert "Rovereto" in messages[0]["text"].splitlines()[0]  # the Rovereto Cinformi desk first
+    distance = messages[0]["text"].splitlines()[-1]
+    assert distance.startswith("A ") and distance.endswith(" km da te.")  # "A 1,2 km da te."
+
+
+def test_every_topic_in_every_language_answers_with_sources(
+    with_knowledge: str, topic_map: TopicMap
+) -> None:
+    failures = []
+    for topic in topic_map.domain_ids:
+        if topic == "find_office":  # answered by the directory, not by a text answer
+            continue
+        for language in get_settings().languages:
+            messages, _ = run_action(
+                ActionAnswerTopic(), make_tracker("?", topic, language=language)
+            )
+            t = get_translator(language)
+            text = messages[0]["text"] if messages else ""
+            fallback = t("language.fallback", language="").split("{")[0][:20]
+            if not text or text.startswith(fallback) or t("answer.sources") not in text:
+                failures.append(f"{topic}/{language}")
+            elif not all(part in text for part in t("answer.verified", date="\0").split("\0")):
+                failures.append(f"{topic}/{language}: no checked-on date")
+    assert not failures, failures
