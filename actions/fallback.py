@@ -11,6 +11,11 @@ from actions.common import translator_for
 from actions.menu import area_buttons, menu_text
 
 
+def say_with_menu(dispatcher: CollectingDispatcher, tracker: Tracker, key: str) -> None:
+    t = translator_for(tracker)
+    dispatcher.utter_message(text=f"{t(key)}\n\n{menu_text(t)}", buttons=area_buttons(t))
+
+
 class ActionOutOfScope(Action):
     def name(self) -> str:
         return "action_out_of_scope"
@@ -18,10 +23,7 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        t = translator_for(tracker)
-        dispatcher.utter_message(
-            text=f"{t('out_of_scope')}\n\n{menu_text(t)}", buttons=area_buttons(t)
-        )
+        say_with_menu(dispatcher, tracker, "out_of_scope")
         return []
 
 
@@ -34,6 +36,5 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        t = translator_for(tracker)
-        dispatcher.utter_message(text=f"{t('fallback')}\n\n{menu_text(t)}", buttons=area_buttons(t))
+        say_with_menu(dispatcher, tracker, "fallback")
         return []

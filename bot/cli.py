@@ -122,9 +122,12 @@ async def _ask_jsonl(core: Any, out: Any) -> None:
 async def _chat(args: argparse.Namespace) -> int:
     """A terminal chat: buttons are numbered, and typing the number presses the button."""
     from bot.core import Incoming, OrientaCore
+    from orienta.i18n import get_translator
 
     async with OrientaCore(resolve_model(args.model)) as core:
-        print("Orienta — write a question in your language. /quit to leave.", file=sys.stderr)
+        settings = get_settings()
+        hint = get_translator(settings.default_language, settings.fallback_languages)("chat.hint")
+        print(hint, file=sys.stderr)
         buttons: list[dict[str, str]] = []
         while True:
             try:
