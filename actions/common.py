@@ -24,6 +24,11 @@ def answer_language(tracker: Tracker) -> str:
     return settings.fallback_languages[0]
 
 
+def answer_chain(language: str) -> list[str]:
+    """The language asked for, then the configured fallbacks (English, then Italian)."""
+    return [language, *(f for f in get_settings().fallback_languages if f != language)]
+
+
 def translator_for(tracker: Tracker) -> Translator:
     return get_translator(answer_language(tracker), get_settings().fallback_languages)
 

@@ -10,7 +10,7 @@ from babel.numbers import format_decimal
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import answer_language, translator_for
+from actions.common import answer_chain, answer_language, translator_for
 from actions.render import office_card
 from actions.topic_answer import LAST_TOPIC_SLOT
 from knowledge.db import DatabaseUnavailableError
@@ -48,7 +48,7 @@ class ActionFindOffice(Action):
                 candidates = repository.offices_of_kind(kind)
             else:
                 last = tracker.get_slot(LAST_TOPIC_SLOT)
-                found = repository.answer(last, [language, "en", "it"]) if last else None
+                found = repository.answer(last, answer_chain(language)) if last else None
                 candidates = repository.offices(found.topic.offices) if found else []
         except DatabaseUnavailableError as exc:
             logger.warning("find office: %s", exc)

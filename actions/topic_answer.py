@@ -10,12 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import answer_language, latest_intent, translator_for
+from actions.common import answer_chain, answer_language, latest_intent, translator_for
 from actions.render import answer_text, documents_text, office_card, where_to_go
 from knowledge.db import DatabaseUnavailableError
 from knowledge.repository import KnowledgeRepository
 from orienta.i18n import Translator, language_name
-from orienta.settings import get_settings
 
 logger = logging.getLogger(__name__)
 LAST_TOPIC_SLOT = "last_topic"
@@ -53,10 +52,9 @@ class ActionAnswerTopic(Action):
         t = translator_for(tracker)
         language = answer_language(tracker)
         topic_id = latest_intent(tracker)
-        chain = [language, *(f for f in get_settings().fallback_languages if f != language)]
         repository = KnowledgeRepository()
         try:
-            found = repository.answer(topic_id, chain)
+            found = repository.answer(topic_id, answer_chain(language))
             offices = repository.offices(found.topic.offices) if found else []
         except DatabaseUnavailableError as exc:
             logger.warning("answer %s: %s", topic_id, exc)  # no user text, no user id

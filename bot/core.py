@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.action_server import ActionServer
 from orienta.i18n import get_translator
+from orienta.langid import hint_language
 from orienta.nlu.language import LANGUAGE_HINT, PREVIOUS_LANGUAGE
 from orienta.settings import Settings, get_settings
 from orienta.topics import OUT_OF_SCOPE
@@ -156,7 +157,7 @@ class OrientaCore:
         self, message: Incoming, key: str, language: str | None, source: str, **values: object
     ) -> Turn:
         """A polite reply for input Orienta cannot read, in the best language known."""
-        hint = (message.language_hint or "").split("-")[0].lower()
+        hint = hint_language(message.language_hint)
         candidates = (
             (language, source),
             (hint, "hint"),

@@ -29,10 +29,6 @@ def po_path(language: str, locales_dir: Path = LOCALES_DIR) -> Path:
     return locales_dir / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def available_languages(locales_dir: Path = LOCALES_DIR) -> list[str]:
-    return sorted(p.parent.parent.name for p in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
-
-
 def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
     """Compile every ``.po`` whose ``.mo`` is missing or older. Returns the files written."""
     written = []

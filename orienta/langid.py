@@ -38,6 +38,11 @@ _SCRIPT_LANGUAGES = {
 }
 
 
+def hint_language(hint: str | None) -> str:
+    """A channel's language hint as an ISO 639-1 code: 'en-US', 'pt_BR', 'UK' → 'en', 'pt', 'uk'."""
+    return (hint or "").split("-")[0].split("_")[0].lower()
+
+
 @dataclass(frozen=True)
 class Detection:
     language: str
@@ -203,7 +208,7 @@ class LanguageIdentifier:
     def _from_context(self, previous: str | None, hint: str | None) -> tuple[str, float, str]:
         if previous in self.supported:
             return str(previous), 0.0, "previous"
-        hint_code = (hint or "").split("-")[0].split("_")[0].lower()
+        hint_code = hint_language(hint)
         if hint_code in self.supported:
             return hint_code, 0.0, "hint"
         return self.default, 0.0, "default"

@@ -41,10 +41,6 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def has_han(text: str) -> bool:
-    return bool(_HAN.search(text))
-
-
 def script_of(ch: str) -> str:
     """A coarse script name for one character: latin, arabic, cyrillic, han, other."""
     if _HAN.match(ch):

@@ -68,3 +68,9 @@ def test_ngram_model_round_trips_through_json(tmp_path) -> None:  # type: ignore
 
 def test_char_ngrams_pad_words() -> None:
     assert " ci" in char_ngrams("Ciao!") and "o " in char_ngrams("Ciao!")
+
+
+def test_channel_hints_are_normalised_to_iso_codes() -> None:
+    from orienta.langid import hint_language
+
+    assert [hint_language(h) for h in ("en-US", "pt_BR", "UK", None)] == ["en", "pt", "uk", ""]
