@@ -1,23 +1,69 @@
-"""A request to talk to a person."""
+"""A request to talk to a person: the conversation goes to the staff queue.
+
+The action tells the user what happens next and, outside office hours, when someone will
+answer. It asks the channel side to open the handoff with a ``{"handoff": "open"}`` message:
+the staff queue, the channel address and the staff notices live in ``bot/``, not here.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Any
 
+from babel.dates import format_date, format_time
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import translator_for
+from actions.common import answer_language, translator_for
+from knowledge.db import DatabaseUnavailableError
+from knowledge.directory import is_open, next_opening
+from knowledge.repository import KnowledgeRepository
+from orienta.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+#: the custom message that asks the channel side to open a handoff
+OPEN_HANDOFF = {"handoff": "open"}
+#: the button that gives the conversation back to the assistant
+END_HANDOFF_PAYLOAD = "/end_handoff"
+
+
+def when_staff_answer(language: str, now: dt.datetime) -> tuple[str, dict[str, str]]:
+    """The catalog key and values that say when a person will answer."""
+    office_id = get_settings().handoff_office
+    try:
+        offices = KnowledgeRepository().offices([office_id])
+    except DatabaseUnavailableError as exc:
+        logger.warning("handoff hours: %s", exc)
+        offices = []
+    if not offices or not (offices[0].hours or offices[0].always_open):
+        return "handoff.opened", {}
+    office = offices[0]
+    if is_open(office, now):
+        return "handoff.opened", {}
+    opening = next_opening(office, now)
+    if opening is None:
+        return "handoff.opened", {}
+    day = format_date(opening.date(), "full", locale=language)
+    return "handoff.opened_later", {
+        "day": day,
+        "time": format_time(opening, "short", locale=language),
+    }
 
 
 class ActionHumanHandoff(Action):
-    """Says honestly who can help in person; the staff queue comes with the channels."""
-
     def name(self) -> str:
         return "action_human_handoff"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=translator_for(tracker)("human_handoff"))
+        t = translator_for(tracker)
+        key, values = when_staff_answer(answer_language(tracker), dt.datetime.now(dt.UTC))
+        dispatcher.utter_message(
+            text=t(key, **values),
+            buttons=[{"title": t("button.end_handoff"), "payload": END_HANDOFF_PAYLOAD}],
+        )
+        dispatcher.utter_message(json_message=OPEN_HANDOFF)
         return []

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answer_chain, answer_language, translator_for
-from actions.render import office_card
+from actions.render import office_card, office_data
 from actions.topic_answer import LAST_TOPIC_SLOT
 from knowledge.db import DatabaseUnavailableError
 from knowledge.directory import choose, kind_in_text, nearest, place_in_text
@@ -77,7 +77,10 @@ class ActionFindOffice(Action):
         ):
             dispatcher.utter_message(text=t("office.nearest", place=place.name))
         for office in offices:
-            dispatcher.utter_message(text=office_card(t, office, language, now))
+            dispatcher.utter_message(
+                text=office_card(t, office, language, now),
+                json_message={"office": office_data(office)},
+            )
         return []
 
     @staticmethod
@@ -96,4 +99,7 @@ class ActionFindOffice(Action):
         now = dt.datetime.now(dt.UTC)
         for office, km in found:
             distance = t("office.distance", km=format_decimal(round(km, 1), locale=language))
-            dispatcher.utter_message(text=f"{office_card(t, office, language, now)}\n{distance}")
+            dispatcher.utter_message(
+                text=f"{office_card(t, office, language, now)}\n{distance}",
+                json_message={"office": office_data(office)},
+            )

@@ -116,6 +116,17 @@ def office_card(t: Translator, office: Office, language: str, now: dt.datetime) 
     return _lines(language, lines)
 
 
+def office_data(office: Office) -> dict[str, object]:
+    """What a channel needs to draw an office card (the text is the card's body)."""
+    return {
+        "id": office.id,
+        "name": office.name,
+        "lat": office.lat,
+        "lon": office.lon,
+        "website": office.website,
+    }
+
+
 def where_to_go(t: Translator, cards: list[str], language: str) -> list[str]:
     """Office cards as messages, the first under a 'Where to go:' heading."""
     if not cards:

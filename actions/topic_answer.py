@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answer_chain, answer_language, latest_intent, translator_for
-from actions.render import answer_text, documents_text, office_card, where_to_go
+from actions.render import answer_text, documents_text, office_card, office_data, where_to_go
 from knowledge.db import DatabaseUnavailableError
 from knowledge.repository import KnowledgeRepository
 from orienta.i18n import Translator, language_name
@@ -78,7 +78,8 @@ class ActionAnswerTopic(Action):
         buttons = follow_up_buttons(t, topic_id, found.topic.related, bool(found.answer.documents))
         dispatcher.utter_message(text=text, buttons=buttons)
         now = dt.datetime.now(dt.UTC)
-        cards = [office_card(t, office, language, now) for office in offices[:3]]
-        for card in where_to_go(t, cards, language):
-            dispatcher.utter_message(text=card)
+        shown = offices[:3]
+        cards = [office_card(t, office, language, now) for office in shown]
+        for office, card in zip(shown, where_to_go(t, cards, language), strict=True):
+            dispatcher.utter_message(text=card, json_message={"office": office_data(office)})
         return [SlotSet(LAST_TOPIC_SLOT, topic_id)]

@@ -28,6 +28,7 @@ def free_port(host: str) -> int:
 
 class ActionServer:
     def __init__(self, settings: Settings, startup_timeout: float = 90.0) -> None:
+        self.settings = settings
         self.host = settings.action_server_host
         self.port = settings.action_server_port or free_port(self.host)
         self.startup_timeout = startup_timeout
@@ -40,7 +41,12 @@ class ActionServer:
 
     def start(self) -> None:
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
-        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "ORIENTA_DATABASE_URL": self.settings.database_url,  # the core's database
+        }
         self._process = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
             cwd=PROJECT_ROOT,

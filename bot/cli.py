@@ -1,4 +1,4 @@
-"""The ``orienta`` command: ask, chat, train, eval."""
+"""The ``orienta`` command: run, ask, chat, train, eval, kb."""
 
 from __future__ import annotations
 
@@ -120,16 +120,40 @@ async def _ask_jsonl(core: Any, out: Any) -> None:
             }, ensure_ascii=False), file=out, flush=True)  # fmt: skip
 
 
+async def _run(args: argparse.Namespace) -> int:
+    from bot.run import serve
+
+    await serve(resolve_model(args.model), get_settings())
+    return 0
+
+
+def _print_replies(replies: list[dict[str, Any]], buttons: list[dict[str, str]]) -> None:
+    """Replies for the terminal; buttons are numbered (and collected in ``buttons``)."""
+    for reply in replies:
+        print(reply.get("text", ""))
+        for button in reply.get("buttons") or []:
+            buttons.append(button)
+            print(f"  [{len(buttons)}] {button['title']}")
+        print()
+
+
 async def _chat(args: argparse.Namespace) -> int:
     """A terminal chat: buttons are numbered, and typing the number presses the button."""
     from bot.core import Incoming, OrientaCore
+    from bot.switchboard import Switchboard
     from orienta.i18n import get_translator
 
     async with OrientaCore(resolve_model(args.model)) as core:
         settings = get_settings()
+        switchboard = Switchboard(core, settings)
+        buttons: list[dict[str, str]] = []
+
+        async def from_staff(address: str, replies: list[dict[str, Any]], language: str) -> None:
+            _print_replies(replies, buttons)  # a staff reply, from the staff page
+
+        switchboard.register_channel("terminal", from_staff)
         hint = get_translator(settings.default_language, settings.fallback_languages)("chat.hint")
         print(hint, file=sys.stderr)
-        buttons: list[dict[str, str]] = []
         while True:
             try:
                 text = await asyncio.to_thread(input, "> ")
@@ -139,17 +163,12 @@ async def _chat(args: argparse.Namespace) -> int:
                 break
             if text.strip().isdigit() and 0 < int(text) <= len(buttons):
                 text = buttons[int(text) - 1]["payload"]
-            turn = await core.handle(Incoming("terminal", "local", text, args.language_hint))
+            turn = await switchboard.handle(Incoming("terminal", "local", text, args.language_hint))
             if args.debug:
                 source = f"{turn.language} ({turn.language_source})"
                 print(f"  [{source} · {turn.topic} · {turn.confidence:.2f}]")
-            buttons = []
-            for reply in turn.replies:
-                print(reply.get("text", ""))
-                for button in reply.get("buttons") or []:
-                    buttons.append(button)
-                    print(f"  [{len(buttons)}] {button['title']}")
-                print()
+            buttons.clear()
+            _print_replies(turn.replies, buttons)
     return 0
 
 
@@ -181,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="orienta", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser(
+        "run", help="start Orienta: web chat, staff page, and Telegram/WhatsApp if configured"
+    )
+    run.add_argument("--model", help="a model file (default: the current one)")
 
     ask = sub.add_parser("ask", help="answer one question, or JSON lines with --jsonl")
     ask.add_argument("text", nargs="*", help="the question (else read from stdin)")
@@ -223,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         return _train(args)
     if args.command == "kb":
         return int(args.kb_run(args))
-    runner = {"ask": _ask, "chat": _chat, "eval": _eval}[args.command]
+    runner = {"run": _run, "ask": _ask, "chat": _chat, "eval": _eval}[args.command]
     return asyncio.run(runner(args))
 
 

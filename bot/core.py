@@ -7,19 +7,31 @@ Every entry point (``orienta ask``, ``orienta chat``, the channels) goes through
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.action_server import ActionServer
+from bot.preferences import PreferenceStore
+from knowledge.db import DatabaseUnavailableError
 from orienta.i18n import get_translator
 from orienta.langid import hint_language
 from orienta.nlu.language import LANGUAGE_HINT, PREVIOUS_LANGUAGE
 from orienta.settings import Settings, get_settings
-from orienta.topics import OUT_OF_SCOPE
+from orienta.topics import OUT_OF_SCOPE, load_topic_map
+
+logger = logging.getLogger(__name__)
 
 NLU_FALLBACK = "nlu_fallback"
+PREFERRED_LANGUAGE = "preferred_language"
+#: the reply to a message without text, by what was sent instead
+NOT_TEXT_REPLIES = {"media": "error.media", "contact": "contact.received"}
+#: a button payload: "/intent" or "/intent{json entities}"
+PAYLOAD = re.compile(r"^/(?P<intent>[a-z_]+)(?P<entities>\{.*\})?$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,20 @@ class Incoming:
     language_hint: str | None = None
     #: a shared location (latitude, longitude): answered with the nearest offices
     location: tuple[float, float] | None = None
+    #: a pressed button's payload ("/help{\"area\": \"work\"}"); it replaces the text
+    payload: str | None = None
+    #: where the channel delivers later messages (a chat id); the user id when not given
+    address: str | None = None
+    #: "text", or what was sent instead of text: "media" (photo, voice, sticker…), "contact"
+    kind: str = "text"
+
+    @property
+    def conversation_id(self) -> str:
+        return conversation_id(self.channel, self.user_id)
+
+    @property
+    def reply_address(self) -> str:
+        return self.address or self.user_id
 
 
 @dataclass
@@ -44,6 +70,10 @@ class Turn:
     confidence: float
     replies: list[dict[str, Any]] = field(default_factory=list)
     language_source: str = "text"
+    #: the actions asked for these channel-side effects (e.g. {"handoff": "open"})
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    #: the open handoff when a person has taken over (automatic replies pause)
+    handoff_id: int | None = None
 
     @property
     def answer(self) -> str:
@@ -53,6 +83,27 @@ class Turn:
 def conversation_id(channel: str, user_id: str) -> str:
     """A stable pseudonymous id: raw channel user ids are never stored or logged."""
     return hashlib.sha256(f"{channel}:{user_id}".encode()).hexdigest()[:32]
+
+
+def split_replies(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict]]:
+    """Replies for the user, and requests for the channel side (``{"handoff": "open"}``).
+
+    Rasa sends a message's custom JSON as a message of its own: an office card's data
+    (``{"office": {...}}``) is joined back to the text it belongs to.
+    """
+    replies: list[dict[str, Any]] = []
+    requests: list[dict[str, Any]] = []
+    for message in messages:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and "handoff" in custom:
+            requests.append(custom)
+        elif (
+            isinstance(custom, dict) and "office" in custom and replies and not message.get("text")
+        ):
+            replies[-1] = {**replies[-1], "office": custom["office"]}
+        else:
+            replies.append({k: v for k, v in message.items() if k != "recipient_id"})
+    return replies, requests
 
 
 def topic_of(parse: dict[str, Any]) -> tuple[str, float]:
@@ -73,6 +124,8 @@ class OrientaCore:
         self.model_path = model_path
         self.settings = settings or get_settings()
         self.action_server = ActionServer(self.settings)
+        self.preferences = PreferenceStore(self.settings.database_url)
+        self.intents = frozenset(load_topic_map(self.settings.topics_file).ids)
         self._agent: Any = None
 
     async def start(self) -> None:
@@ -107,19 +160,65 @@ class OrientaCore:
         tracker = await self.agent.tracker_store.retrieve(sender_id)
         return tracker.get_slot("language") if tracker else None
 
+    def valid_payload(self, text: str) -> bool:
+        """A payload Orienta itself could have sent: a known intent, entities as a JSON object."""
+        match = PAYLOAD.match(text)
+        if not match or match["intent"] not in self.intents:
+            return False
+        try:
+            return isinstance(json.loads(match["entities"] or "{}"), dict)
+        except ValueError:
+            return False
+
+    async def stored_language(self, sender_id: str) -> str | None:
+        try:
+            return self.preferences.language(sender_id)
+        except DatabaseUnavailableError as exc:
+            logger.warning("language preference: %s", exc)
+            return None
+
+    async def _prepare_tracker(self, sender_id: str, stored: str | None) -> Any:
+        """Bring a stored language choice back into a new (or restarted) conversation."""
+        from rasa.shared.core.events import SlotSet
+
+        tracker = await self.agent.tracker_store.retrieve(sender_id)
+        if stored and (tracker is None or tracker.get_slot(PREFERRED_LANGUAGE) != stored):
+            tracker = await self.agent.tracker_store.get_or_create_tracker(sender_id)
+            tracker.update(SlotSet(PREFERRED_LANGUAGE, stored))
+            await self.agent.tracker_store.save(tracker)
+        return tracker
+
+    def _with_language(self, payload: str, language: str) -> str:
+        """A payload that carries the conversation language (payloads skip detection)."""
+        match = PAYLOAD.match(payload)
+        if not match:
+            return payload
+        entities = json.loads(match["entities"] or "{}")
+        entities.setdefault("language", language)
+        return f"/{match['intent']}{json.dumps(entities, ensure_ascii=False)}"
+
     async def handle(self, message: Incoming) -> Turn:
         """Understand one message and produce the replies, in the user's language."""
         from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
         sender_id = conversation_id(message.channel, message.user_id)
-        previous = await self.previous_language(sender_id)
+        stored = await self.stored_language(sender_id)
+        tracker = await self._prepare_tracker(sender_id, stored)
+        previous = tracker.get_slot("language") if tracker else None
         metadata = {PREVIOUS_LANGUAGE: previous, LANGUAGE_HINT: message.language_hint}
-        text = (message.text or "").strip()
+        text = (message.payload or message.text or "").strip()
         if message.location is not None:
             latitude, longitude = message.location
             text = f'/find_office{{"latitude": {latitude:.5f}, "longitude": {longitude:.5f}}}'
         if not text:
-            return self._refusal(message, "error.not_text", previous, "previous")
+            key = NOT_TEXT_REPLIES.get(message.kind, "error.not_text")
+            return self._refusal(message, key, stored or previous, "previous")
+        if text.startswith("/"):
+            if not self.valid_payload(text):
+                return self._refusal(message, "fallback", stored or previous, "previous")
+            hint = hint_language(message.language_hint)
+            if not previous and hint in self.settings.languages:
+                text = self._with_language(text, hint)
         if len(text) > self.settings.max_message_chars:
             parse = await self._parse(text[: self.settings.max_message_chars], metadata)
             source = (parse.get("language_detection") or {}).get("source", "text")
@@ -134,6 +233,13 @@ class OrientaCore:
         tracker = await self.agent.tracker_store.retrieve(sender_id)
         parse = tracker.latest_message.parse_data if tracker else {}
         topic, confidence = topic_of(parse)
+        chosen = tracker.get_slot(PREFERRED_LANGUAGE) if tracker else None
+        if chosen and chosen != stored:
+            try:
+                self.preferences.set_language(sender_id, str(chosen))
+            except DatabaseUnavailableError as exc:
+                logger.warning("language preference not saved: %s", exc)
+        replies, requests = split_replies(list(output.messages))
         return Turn(
             text=message.text,
             # payloads (buttons, locations) skip the NLU pipeline: keep the conversation's language
@@ -144,9 +250,39 @@ class OrientaCore:
             ),
             topic=topic,
             confidence=round(confidence, 4),
-            replies=list(output.messages),
+            replies=replies,
             language_source=str((parse.get("language_detection") or {}).get("source", "text")),
+            requests=requests,
         )
+
+    async def transcript(
+        self, channel: str, user_id: str, limit: int = 20
+    ) -> list[tuple[str, str]]:
+        """The conversation's last user and bot messages, for the staff who take it over."""
+        tracker = await self.agent.tracker_store.retrieve(conversation_id(channel, user_id))
+        if tracker is None:
+            return []
+        lines: list[tuple[str, str]] = []
+        for event in tracker.events:
+            if event.type_name == "user" and event.text:
+                lines.append(("user", str(event.text)))
+            elif event.type_name == "bot" and event.text:
+                lines.append(("bot", str(event.text)))
+        return lines[-limit:]
+
+    async def forget(self, channel: str, user_id: str) -> None:
+        """Delete the conversation and the stored language choice."""
+        sender_id = conversation_id(channel, user_id)
+        store = self.agent.tracker_store
+        if hasattr(store, "store"):  # the in-memory tracker store
+            store.store.pop(sender_id, None)
+        else:  # a persistent store: replace the conversation with an empty one
+            await store.save(store.init_tracker(sender_id))
+        self.preferences.forget(sender_id)
+
+    def refusal(self, message: Incoming, key: str, language: str | None, **values: object) -> Turn:
+        """A reply from the catalogs, for what the channel handles itself (media, contacts)."""
+        return self._refusal(message, key, language, "previous", **values)
 
     async def _parse(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
         from rasa.core.channels.channel import UserMessage

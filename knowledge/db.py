@@ -39,6 +39,19 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def state_session(url: str | None = None) -> Iterator[Session]:
+    """A transaction on conversation state: a database that is down or not migrated raises
+    :class:`DatabaseUnavailableError`, which callers turn into a polite reply."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with session_scope(url) as session:
+            yield session
+    except DBAPIError as exc:
+        raise DatabaseUnavailableError(f"conversation state: {type(exc.orig).__name__}") from exc
+
+
 def migrate(url: str | None = None) -> None:
     """Bring the schema up to date with the Alembic migrations."""
     from alembic import command

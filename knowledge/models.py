@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import declarative_base, relationship
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4 (Rasa's pin): untyped declarative base
@@ -88,3 +99,57 @@ class Comune(Base):
     area_id = Column(String(64), ForeignKey("areas.id"), nullable=False)
     lat = Column(Float)
     lon = Column(Float)
+
+
+# --- Conversation state: the little Orienta keeps about users -------------------------------
+# Users are known only by a pseudonymous conversation id (a hash of channel and user id).
+# The channel address needed to deliver staff replies is kept only while a handoff is open.
+
+
+class UserPreference(Base):
+    """A user's chosen answer language."""
+
+    __tablename__ = "user_preferences"
+
+    conversation_id = Column(String(64), primary_key=True)
+    language = Column(String(8), nullable=False)
+    updated_at = Column(DateTime, nullable=False)  # UTC
+
+
+class Handoff(Base):
+    """A conversation handed to a person: the staff queue."""
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(64), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    address = Column(String(128))  # where staff replies go; cleared when the handoff closes
+    language = Column(String(8), nullable=False)
+    topic = Column(String(64))  # what the user asked about last
+    status = Column(String(16), nullable=False, index=True)  # open | closed
+    opened_at = Column(DateTime, nullable=False)  # UTC
+    last_activity_at = Column(DateTime, nullable=False)  # UTC
+    closed_at = Column(DateTime)
+    closed_by = Column(String(16))  # staff | user | timeout
+
+    messages = relationship(
+        "HandoffMessage",
+        back_populates="handoff",
+        cascade="all, delete-orphan",
+        order_by="HandoffMessage.id",
+    )
+
+
+class HandoffMessage(Base):
+    """One line of a handoff's transcript."""
+
+    __tablename__ = "handoff_messages"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False)
+    sender = Column(String(8), nullable=False)  # user | bot | staff
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)  # UTC
+
+    handoff = relationship("Handoff", back_populates="messages")

@@ -31,6 +31,55 @@ class Settings(BaseSettings):
     action_server_port: int = Field(0, description="0 picks a free port at start.")
     log_level: str = "WARNING"
 
+    # --- orienta run: the web chat and staff page -------------------------------------------
+    web_host: str = Field("127.0.0.1", description="Where `orienta run` serves the web chat.")
+    web_port: int = Field(8080, description="Port of the web chat, staff page and webhooks.")
+
+    # --- Telegram (python-telegram-bot) -------------------------------------------------------
+    telegram_token: str | None = Field(None, description="BotFather token: enables Telegram.")
+    telegram_webhook_url: str | None = Field(
+        None, description="Public https URL of /telegram/webhook: webhook mode instead of polling."
+    )
+    telegram_webhook_secret: str | None = Field(
+        None, description="Checked against X-Telegram-Bot-Api-Secret-Token (random if unset)."
+    )
+    telegram_api_url: str | None = Field(
+        None, description="Bot API base address (a local Bot API server, or tests)."
+    )
+
+    # --- WhatsApp Cloud API -------------------------------------------------------------------
+    whatsapp_verify_token: str | None = Field(None, description="Webhook handshake token.")
+    whatsapp_app_secret: str | None = Field(None, description="Checks X-Hub-Signature-256.")
+    whatsapp_access_token: str | None = Field(None, description="Graph API access token.")
+    whatsapp_phone_number_id: str | None = Field(None, description="The sending number's id.")
+    whatsapp_api_url: str = Field("https://graph.facebook.com", description="Graph API base.")
+    whatsapp_api_version: str = "v21.0"
+
+    # --- Handoff to a person ------------------------------------------------------------------
+    staff_chat_id: int | None = Field(None, description="Telegram group where staff answer.")
+    staff_token: str | None = Field(
+        None, description="Password of the staff web page (without it: only from this computer)."
+    )
+    staff_language: str = Field("it", description="Language of the staff page and notices.")
+    handoff_office: str = Field(
+        "cinformi-trento", description="Office whose opening hours tell users when staff answer."
+    )
+    handoff_timeout_minutes: int = Field(
+        240, description="Automatic replies resume after this long without staff activity."
+    )
+    handoff_retention_days: int = Field(
+        30, description="Closed handoffs (transcripts) are deleted after this many days."
+    )
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return bool(
+            self.whatsapp_app_secret
+            and self.whatsapp_access_token
+            and self.whatsapp_phone_number_id
+            and self.whatsapp_verify_token
+        )
+
     class Config:
         env_prefix = "ORIENTA_"
 

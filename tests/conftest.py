@@ -6,15 +6,45 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from knowledge.db import get_engine, migrate, session_scope
+from knowledge.loader import KNOWLEDGE_DIR, load
+from knowledge.store import import_knowledge
 from orienta.paths import PROJECT_ROOT
 from orienta.settings import get_settings
 from orienta.topics import TopicMap, load_topic_map
 
 DATA = Path(__file__).parent / "data"
+
+
+def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("ORIENTA_DATABASE_URL", url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The real knowledge/ imported into a fresh SQLite file."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'orienta.db'}"
+    kb = load(KNOWLEDGE_DIR, load_topic_map(), get_settings().languages)
+    assert not kb.problems, [str(p) for p in kb.problems]
+    migrate(url)
+    with session_scope(url) as session:
+        import_knowledge(session, kb)
+    return url
+
+
+@pytest.fixture
+def with_knowledge(monkeypatch: pytest.MonkeyPatch, knowledge_db: str) -> Iterator[str]:
+    use_database(monkeypatch, knowledge_db)
+    yield knowledge_db
+    get_settings.cache_clear()
+    get_engine.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,10 @@ import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge.db import get_engine, migrate, session_scope
-from knowledge.loader import KNOWLEDGE_DIR, load
-from knowledge.store import import_knowledge
+from knowledge.db import get_engine
 from orienta.settings import get_settings
-from orienta.topics import load_topic_map
+
+from ..conftest import use_database
 
 
 def make_tracker(
@@ -42,32 +41,6 @@ def run_action(
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))
     return dispatcher.messages, events
-
-
-def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
-    monkeypatch.setenv("ORIENTA_DATABASE_URL", url)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-
-
-@pytest.fixture(scope="session")
-def knowledge_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The real knowledge/ imported into a fresh SQLite file."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'orienta.db'}"
-    kb = load(KNOWLEDGE_DIR, load_topic_map(), get_settings().languages)
-    assert not kb.problems, [str(p) for p in kb.problems]
-    migrate(url)
-    with session_scope(url) as session:
-        import_knowledge(session, kb)
-    return url
-
-
-@pytest.fixture
-def with_knowledge(monkeypatch: pytest.MonkeyPatch, knowledge_db: str) -> Iterator[str]:
-    use_database(monkeypatch, knowledge_db)
-    yield knowledge_db
-    get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 @pytest.fixture

@@ -1,13 +1,15 @@
 """Actions answer in the user's language, from the catalogs and the knowledge base."""
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from actions.common import answer_language
 from actions.conversation import ActionConversation
 from actions.fallback import ActionFallback, ActionOutOfScope
-from actions.handoff import ActionHumanHandoff
+from actions.handoff import ActionHumanHandoff, when_staff_answer
 from actions.language import ActionChangeLanguage
 from actions.menu import ActionHelpMenu
 from actions.office import ActionFindOffice
@@ -123,11 +125,32 @@ def test_out_of_scope_and_fallback_say_what_orienta_can_do() -> None:
         assert messages[0]["text"].startswith(t(key)) and t("help.intro") in messages[0]["text"]
 
 
-def test_handoff_is_honest_in_the_user_language() -> None:
+@pytest.mark.usefixtures("with_knowledge")
+def test_handoff_asks_the_channel_to_open_it_and_offers_the_way_back() -> None:
     messages, _ = run_action(
         ActionHumanHandoff(), make_tracker("x", "human_handoff", language="uk")
     )
-    assert messages[0]["text"] == get_translator("uk")("human_handoff")
+    t = get_translator("uk")
+    assert messages[0]["buttons"] == [{"title": t("button.end_handoff"), "payload": "/end_handoff"}]
+    assert messages[1]["custom"] == {"handoff": "open"}
+
+
+@pytest.mark.usefixtures("with_knowledge")
+def test_handoff_outside_office_hours_says_when_a_person_answers() -> None:
+    rome = ZoneInfo("Europe/Rome")
+    # the handoff office (Cinformi Trento) opens Monday 09:00 in the directory
+    saturday = dt.datetime(2026, 11, 28, 18, 0, tzinfo=rome)
+    key, values = when_staff_answer("it", saturday)
+    assert key == "handoff.opened_later"
+    assert values == {"day": "lunedì 30 novembre 2026", "time": "09:00"}
+    tuesday_morning = dt.datetime(2026, 12, 1, 10, 0, tzinfo=rome)
+    assert when_staff_answer("it", tuesday_morning) == ("handoff.opened", {})
+
+
+def test_handoff_without_known_hours_makes_no_promise(database_down: None) -> None:
+    key, values = when_staff_answer("en", dt.datetime.now(dt.UTC))
+    assert (key, values) == ("handoff.opened", {})
+    assert "{" not in get_translator("en")(key)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,202 @@
+"""The switchboard: routes each message to the assistant or, during a handoff, to staff.
+
+Channels hand every message to :meth:`Switchboard.handle` and register a *deliver* function,
+so that staff replies reach the user on the user's own channel later. Staff notifiers (the
+Telegram staff group) hear about handoffs opening, users writing and handoffs closing; the
+staff web page reads the queue from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from actions.handoff import END_HANDOFF_PAYLOAD
+from bot.core import Incoming, OrientaCore, Turn
+from bot.handoff import HandoffDesk, HandoffView
+from knowledge.db import DatabaseUnavailableError
+from orienta.i18n import get_translator
+from orienta.langid import hint_language
+from orienta.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+HUMAN_HANDOFF = "human_handoff"
+
+#: deliver(address, replies, language): send replies to a user outside of a request
+Deliver = Callable[[str, list[dict[str, Any]], str], Awaitable[None]]
+
+
+class StaffNotifier(Protocol):
+    async def handoff_opened(self, handoff: HandoffView) -> None: ...
+
+    async def user_wrote(self, handoff: HandoffView, text: str) -> None: ...
+
+    async def handoff_closed(self, handoff: HandoffView, by: str) -> None: ...
+
+
+class DeliveryError(RuntimeError):
+    """A staff reply could not be delivered (channel not running, or it failed)."""
+
+
+class Switchboard:
+    def __init__(
+        self, core: OrientaCore, settings: Settings | None = None, desk: HandoffDesk | None = None
+    ) -> None:
+        self.core = core
+        self.settings = settings or get_settings()
+        self.desk = desk or HandoffDesk(
+            self.settings.handoff_timeout_minutes, self.settings.database_url
+        )
+        self.channels: dict[str, Deliver] = {}
+        self.notifiers: list[StaffNotifier] = []
+
+    def register_channel(self, name: str, deliver: Deliver) -> None:
+        self.channels[name] = deliver
+
+    def add_notifier(self, notifier: StaffNotifier) -> None:
+        self.notifiers.append(notifier)
+
+    def _translate(self, language: str, key: str, **values: object) -> str:
+        return get_translator(language, self.settings.fallback_languages)(key, **values)
+
+    def _reply(self, message: Incoming, language: str, key: str, **values: object) -> Turn:
+        return Turn(
+            text=message.text,
+            language=language,
+            topic=HUMAN_HANDOFF,
+            confidence=1.0,
+            replies=[{"text": self._translate(language, key, **values)}],
+            language_source="previous",
+        )
+
+    async def _notify(self, event: str, *args: Any) -> None:
+        for notifier in self.notifiers:
+            try:
+                await getattr(notifier, event)(*args)
+            except Exception:  # a staff notice must never break the user's conversation
+                logger.exception("staff notifier %s failed on %s", type(notifier).__name__, event)
+
+    def _active(self, conversation_id: str) -> HandoffView | None:
+        try:
+            return self.desk.active(conversation_id)
+        except DatabaseUnavailableError as exc:
+            logger.warning("handoff queue unavailable: %s", exc)
+            return None
+
+    async def handle(self, message: Incoming) -> Turn:
+        """Answer a message, or pass it to staff while a person has the conversation."""
+        handoff = self._active(message.conversation_id)
+        wants_bot = (message.payload or message.text or "").strip() == END_HANDOFF_PAYLOAD
+        if wants_bot:
+            language = handoff.language if handoff else await self._language_of(message)
+            if handoff and self.desk.close(handoff.id, "user"):
+                await self._notify("handoff_closed", handoff, "user")
+            return self._reply(message, language, "handoff.ended")
+        if handoff is not None:
+            line = self._staff_line(message)
+            updated = self.desk.add(handoff.id, "user", line)
+            if updated is not None:
+                await self._notify("user_wrote", updated, line)
+                if message.kind == "media":  # staff cannot see it either: say so
+                    turn = self._reply(message, handoff.language, "error.media")
+                else:
+                    turn = self._reply(message, handoff.language, "handoff.passed")
+                    turn.replies = []  # paused: a person answers
+                turn.handoff_id = handoff.id
+                return turn
+        turn = await self.core.handle(message)
+        if any(r.get("handoff") == "open" for r in turn.requests):
+            return await self._open(message, turn)
+        return turn
+
+    async def _language_of(self, message: Incoming) -> str:
+        """The user's language without a message to detect it from."""
+        stored = await self.core.stored_language(message.conversation_id)
+        previous = await self.core.previous_language(message.conversation_id)
+        hint = hint_language(message.language_hint)
+        for language in (stored, previous, hint):
+            if language in self.settings.languages:
+                return str(language)
+        return self.settings.default_language
+
+    def _staff_line(self, message: Incoming) -> str:
+        """What staff see of a user's message (media are described, never stored)."""
+        t = get_translator(self.settings.staff_language, self.settings.fallback_languages)
+        if message.location is not None:
+            return t(
+                "staff.user_location", latitude=message.location[0], longitude=message.location[1]
+            )
+        text = (message.payload or message.text or "").strip()
+        return text[: self.settings.max_message_chars] if text else t("staff.user_media")
+
+    async def _open(self, message: Incoming, turn: Turn) -> Turn:
+        transcript = await self.core.transcript(message.channel, message.user_id)
+        try:
+            handoff, new = self.desk.open(
+                message.conversation_id,
+                message.channel,
+                message.reply_address,
+                turn.language,
+                None,
+                transcript,
+            )
+        except DatabaseUnavailableError as exc:
+            logger.warning("handoff not opened: %s", exc)
+            return self._reply(message, turn.language, "error.unavailable")
+        if new:
+            await self._notify("handoff_opened", handoff)
+        turn.handoff_id = handoff.id
+        return turn
+
+    async def staff_reply(self, handoff_id: int, text: str) -> HandoffView:
+        """Send a staff member's reply to the user, on the user's channel."""
+        handoff = self.desk.get(handoff_id)
+        if handoff is None or not handoff.is_open or not handoff.address:
+            raise DeliveryError(f"handoff #{handoff_id} is not open")
+        deliver = self.channels.get(handoff.channel)
+        if deliver is None:
+            raise DeliveryError(f"channel {handoff.channel!r} is not running")
+        reply = self._translate(handoff.language, "handoff.staff_message", text=text)
+        button = self._translate(handoff.language, "button.end_handoff")
+        await deliver(
+            handoff.address,
+            [{"text": reply, "buttons": [{"title": button, "payload": END_HANDOFF_PAYLOAD}]}],
+            handoff.language,
+        )
+        updated = self.desk.add(handoff_id, "staff", text)
+        if updated is None:
+            raise DeliveryError(f"handoff #{handoff_id} is not open")
+        return updated
+
+    async def close_handoff(self, handoff_id: int, by: str = "staff") -> HandoffView | None:
+        """Close a handoff and tell the user that the assistant answers again."""
+        handoff = self.desk.close(handoff_id, by)
+        if handoff is None:
+            return None
+        deliver = self.channels.get(handoff.channel)
+        if deliver is not None and handoff.address:
+            text = self._translate(handoff.language, "handoff.closed")
+            try:
+                await deliver(handoff.address, [{"text": text}], handoff.language)
+            except Exception:
+                logger.exception("closing notice not delivered on %s", handoff.channel)
+        await self._notify("handoff_closed", handoff, by)
+        return handoff
+
+    async def forget(self, message: Incoming) -> Turn:
+        """Delete what is stored about the user, and confirm in their language."""
+        language = await self._language_of(message)
+        handoff = self._active(message.conversation_id)
+        if handoff is not None:
+            await self._notify("handoff_closed", handoff, "user")
+        try:
+            self.desk.forget(message.conversation_id)
+            await self.core.forget(message.channel, message.user_id)
+        except DatabaseUnavailableError as exc:
+            logger.warning("forget failed: %s", exc)
+            return self._reply(message, language, "error.unavailable")
+        turn = self._reply(message, language, "forget.done")
+        turn.topic = "forget"
+        return turn

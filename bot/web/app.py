@@ -1,0 +1,314 @@
+"""One FastAPI application: web chat, staff page, Telegram and WhatsApp webhooks.
+
+The chat page and the staff page are static files; every text on them comes from the
+catalogs through ``/api/ui`` and ``/api/staff/ui``. The staff API needs ``ORIENTA_STAFF_TOKEN``
+as a bearer token when it is set, and otherwise answers only requests from this computer.
+"""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+import re
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from actions.render import is_rtl
+from bot.core import Incoming, Turn
+from bot.handoff import HandoffView
+from bot.switchboard import DeliveryError, Switchboard
+from bot.telegram import TelegramChannel
+from bot.whatsapp import WhatsAppChannel
+from orienta.i18n import get_translator, language_name
+from orienta.langid import hint_language
+from orienta.settings import Settings
+
+STATIC = Path(__file__).parent / "static"
+CHANNEL = "web"
+SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+MAX_BODY_BYTES = 64 * 1024
+LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
+WEB_KEYS = (
+    "web.title",
+    "web.intro",
+    "web.placeholder",
+    "web.send",
+    "web.language",
+    "web.location",
+    "web.location_unavailable",
+    "web.error",
+    "web.staff_waiting",
+    "web.you",
+    "web.assistant",
+    "web.map",
+    "web.privacy",
+)
+STAFF_KEYS = (
+    "staff.page_title",
+    "staff.queue_empty",
+    "staff.reply_placeholder",
+    "staff.send",
+    "staff.close",
+    "staff.token",
+    "staff.token_needed",
+    "staff.sender.user",
+    "staff.sender.bot",
+    "staff.sender.staff",
+    "staff.not_delivered_web",
+    "staff.opened_at",
+)
+
+
+class ChatMessage(BaseModel):
+    session: str
+    text: str | None = None
+    payload: str | None = None
+    language: str | None = Field(None, description="The language chosen in the page, a hint.")
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class StaffReply(BaseModel):
+    text: str
+
+
+def direction(language: str) -> str:
+    return "rtl" if is_rtl(language) else "ltr"
+
+
+class WebOutbox:
+    """Messages for web chat sessions that arrive later (staff replies), until fetched."""
+
+    def __init__(self, sessions: int = 1000, per_session: int = 50) -> None:
+        self.sessions, self.per_session = sessions, per_session
+        self._boxes: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self._numbers = itertools.count(1)
+
+    async def deliver(self, address: str, replies: list[dict[str, Any]], language: str) -> None:
+        box = self._boxes.setdefault(address, [])
+        self._boxes.move_to_end(address)
+        for reply in replies:
+            box.append(
+                {
+                    "id": next(self._numbers),
+                    "language": language,
+                    "direction": direction(language),
+                    **reply,
+                }
+            )
+        del box[: -self.per_session]
+        while len(self._boxes) > self.sessions:
+            self._boxes.popitem(last=False)
+
+    def fetch(self, address: str, after: int) -> list[dict[str, Any]]:
+        box = self._boxes.get(address, [])
+        box[:] = [m for m in box if m["id"] > after]  # what was fetched is gone
+        return list(box)
+
+
+def turn_json(turn: Turn) -> dict[str, Any]:
+    return {
+        "language": turn.language,
+        "direction": direction(turn.language),
+        "topic": turn.topic,
+        "replies": turn.replies,
+        "handoff": turn.handoff_id,
+    }
+
+
+def handoff_json(handoff: HandoffView) -> dict[str, Any]:
+    return {
+        "id": handoff.id,
+        "channel": handoff.channel,
+        "language": handoff.language,
+        "language_name": language_name(handoff.language),
+        "direction": direction(handoff.language),
+        "opened_at": handoff.opened_at.isoformat() + "Z",
+        "transcript": [
+            {"sender": line.sender, "text": line.text, "at": line.at.isoformat() + "Z"}
+            for line in handoff.transcript
+        ],
+    }
+
+
+def create_app(
+    switchboard: Switchboard,
+    settings: Settings,
+    telegram: TelegramChannel | None = None,
+    whatsapp: WhatsAppChannel | None = None,
+) -> FastAPI:
+    app = FastAPI(title="Orienta", docs_url=None, redoc_url=None, openapi_url=None)
+    outbox = WebOutbox()
+    switchboard.register_channel(CHANNEL, outbox.deliver)
+    app.state.outbox = outbox
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def ui_language(requested: str | None) -> str:
+        code = hint_language(requested)
+        return code if code in settings.languages else settings.default_language
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Any) -> Response:
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            return JSONResponse({"error": "request too large"}, status_code=413)
+        response: Response = await call_next(request)
+        return response
+
+    @app.get("/", include_in_schema=False)
+    async def chat_page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    @app.get("/staff", include_in_schema=False)
+    async def staff_page() -> FileResponse:
+        return FileResponse(STATIC / "staff.html", media_type="text/html")
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/api/ui")
+    async def ui(lang: str | None = None) -> dict[str, Any]:
+        language = ui_language(lang)
+        t = get_translator(language, settings.fallback_languages)
+        return {
+            "language": language,
+            "direction": direction(language),
+            "strings": {key.removeprefix("web."): t(key) for key in WEB_KEYS},
+            "languages": [
+                {"code": code, "name": language_name(code), "direction": direction(code)}
+                for code in settings.languages
+            ],
+        }
+
+    @app.post("/api/message")
+    async def message(body: ChatMessage) -> dict[str, Any]:
+        if not SESSION.match(body.session):
+            raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
+        location = None
+        if body.latitude is not None and body.longitude is not None:
+            if not (-90 <= body.latitude <= 90 and -180 <= body.longitude <= 180):
+                raise HTTPException(422, "latitude or longitude out of range")
+            location = (body.latitude, body.longitude)
+        turn = await switchboard.handle(
+            Incoming(
+                channel=CHANNEL,
+                user_id=body.session,
+                text=body.text,
+                payload=body.payload,
+                language_hint=body.language,
+                location=location,
+            )
+        )
+        return turn_json(turn)
+
+    @app.post("/api/forget")
+    async def forget(body: ChatMessage) -> dict[str, Any]:
+        if not SESSION.match(body.session):
+            raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
+        incoming = Incoming(CHANNEL, body.session, None, language_hint=body.language)
+        return turn_json(await switchboard.forget(incoming))
+
+    @app.get("/api/updates")
+    async def updates(session: str, after: int = 0) -> dict[str, Any]:
+        if not SESSION.match(session):
+            raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
+        handoff = switchboard._active(Incoming(CHANNEL, session, None).conversation_id)
+        return {
+            "messages": outbox.fetch(session, after),
+            "handoff": handoff.id if handoff else None,
+        }
+
+    # -- staff ------------------------------------------------------------------------------
+
+    def require_staff(request: Request) -> None:
+        if settings.staff_token:
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given, settings.staff_token):
+                raise HTTPException(401, "staff token needed")
+        elif (request.client.host if request.client else "") not in LOOPBACK:
+            raise HTTPException(403, "set ORIENTA_STAFF_TOKEN to open the staff page remotely")
+
+    @app.get("/api/staff/ui")
+    async def staff_ui() -> dict[str, Any]:
+        language = settings.staff_language
+        t = get_translator(language, settings.fallback_languages)
+        return {
+            "language": language,
+            "direction": direction(language),
+            "strings": {key.removeprefix("staff."): t(key) for key in STAFF_KEYS},
+            "token_required": bool(settings.staff_token),
+        }
+
+    @app.get("/api/staff/handoffs")
+    async def staff_queue(request: Request) -> dict[str, Any]:
+        require_staff(request)
+        return {"handoffs": [handoff_json(h) for h in switchboard.desk.queue()]}
+
+    @app.post("/api/staff/handoffs/{handoff_id}/reply")
+    async def staff_reply(handoff_id: int, body: StaffReply, request: Request) -> dict[str, Any]:
+        require_staff(request)
+        text = body.text.strip()
+        if not text:
+            raise HTTPException(422, "empty reply")
+        try:
+            handoff = await switchboard.staff_reply(handoff_id, text)
+        except DeliveryError as exc:
+            raise HTTPException(409, str(exc)) from exc
+        return handoff_json(handoff)
+
+    @app.post("/api/staff/handoffs/{handoff_id}/close")
+    async def staff_close(handoff_id: int, request: Request) -> dict[str, Any]:
+        require_staff(request)
+        closed = await switchboard.close_handoff(handoff_id, "staff")
+        if closed is None:
+            raise HTTPException(404, f"handoff #{handoff_id} is not open")
+        return {"closed": handoff_id}
+
+    # -- channel webhooks -------------------------------------------------------------------
+
+    if telegram is not None:
+
+        @app.post("/telegram/webhook")
+        async def telegram_webhook(request: Request) -> Response:
+            try:
+                data = await request.json()
+            except ValueError:
+                data = None
+            status = await telegram.process_webhook(
+                request.headers.get("x-telegram-bot-api-secret-token"), data
+            )
+            return Response(status_code=status)
+
+    if whatsapp is not None:
+
+        @app.get("/whatsapp/webhook")
+        async def whatsapp_verify(
+            mode: str | None = Query(None, alias="hub.mode"),
+            token: str | None = Query(None, alias="hub.verify_token"),
+            challenge: str | None = Query(None, alias="hub.challenge"),
+        ) -> Response:
+            answer = whatsapp.verify(mode, token, challenge)
+            if answer is None:
+                return Response(status_code=403)
+            return PlainTextResponse(answer)
+
+        @app.post("/whatsapp/webhook")
+        async def whatsapp_receive(request: Request) -> Response:
+            body = await request.body()
+            if not whatsapp.check_signature(body, request.headers.get("x-hub-signature-256")):
+                return Response(status_code=403)
+            try:
+                payload = await request.json()
+            except ValueError:
+                return Response(status_code=400)
+            whatsapp.receive(payload)
+            return Response(status_code=200)
+
+    return app
