@@ -2,13 +2,16 @@
 .DEFAULT_GOAL := help
 VENV := .venv/bin
 
-.PHONY: help start setup train test test-fast lint format typecheck catalogs eval score bench clean
+.PHONY: help start chat setup train test test-fast lint format typecheck catalogs eval score bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-start: setup ## set everything up and chat with Orienta in the terminal
-	$(VENV)/orienta chat
+start: setup ## set everything up and start Orienta (web chat on :8080, channels with credentials)
+	$(VENV)/orienta run
+
+chat: setup ## set everything up and chat with Orienta in the terminal
+	$(VENV)/orienta chat --debug
 
 setup: ## create .venv, install pinned dependencies, compile catalogs, train if needed
 	scripts/setup.sh

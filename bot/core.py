@@ -188,14 +188,13 @@ class OrientaCore:
             await self.agent.tracker_store.save(tracker)
         return tracker
 
-    def _with_language(self, payload: str, language: str) -> str:
-        """A payload that carries the conversation language (payloads skip detection)."""
-        match = PAYLOAD.match(payload)
-        if not match:
-            return payload
-        entities = json.loads(match["entities"] or "{}")
-        entities.setdefault("language", language)
-        return f"/{match['intent']}{json.dumps(entities, ensure_ascii=False)}"
+    async def _set_language(self, sender_id: str, language: str) -> None:
+        """Start a conversation in the channel's language (a payload has no text to detect)."""
+        from rasa.shared.core.events import SlotSet
+
+        tracker = await self.agent.tracker_store.get_or_create_tracker(sender_id)
+        tracker.update(SlotSet("language", language))
+        await self.agent.tracker_store.save(tracker)
 
     async def handle(self, message: Incoming) -> Turn:
         """Understand one message and produce the replies, in the user's language."""
@@ -216,9 +215,12 @@ class OrientaCore:
         if text.startswith("/"):
             if not self.valid_payload(text):
                 return self._refusal(message, "fallback", stored or previous, "previous")
-            hint = hint_language(message.language_hint)
-            if not previous and hint in self.settings.languages:
-                text = self._with_language(text, hint)
+            if not (stored or previous):  # as for text too short to tell: hint, else default
+                hint = hint_language(message.language_hint)
+                known = hint in self.settings.languages
+                await self._set_language(
+                    sender_id, hint if known else self.settings.default_language
+                )
         if len(text) > self.settings.max_message_chars:
             parse = await self._parse(text[: self.settings.max_message_chars], metadata)
             source = (parse.get("language_detection") or {}).get("source", "text")

@@ -23,6 +23,7 @@ from orienta.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 HUMAN_HANDOFF = "human_handoff"
+FORGET_COMMAND = "/forget"
 
 #: deliver(address, replies, language): send replies to a user outside of a request
 Deliver = Callable[[str, list[dict[str, Any]], str], Awaitable[None]]
@@ -87,8 +88,11 @@ class Switchboard:
 
     async def handle(self, message: Incoming) -> Turn:
         """Answer a message, or pass it to staff while a person has the conversation."""
+        typed = (message.payload or message.text or "").strip()
+        if typed.casefold() == FORGET_COMMAND:  # any channel: /forget deletes what is stored
+            return await self.forget(message)
         handoff = self._active(message.conversation_id)
-        wants_bot = (message.payload or message.text or "").strip() == END_HANDOFF_PAYLOAD
+        wants_bot = typed == END_HANDOFF_PAYLOAD
         if wants_bot:
             language = handoff.language if handoff else await self._language_of(message)
             if handoff and self.desk.close(handoff.id, "user"):

@@ -107,7 +107,8 @@ def keyboard(buttons: list[dict[str, Any]], codec: CallbackCodec) -> InlineKeybo
 def message_parts(text: str) -> list[str]:
     """HTML-escaped parts that each fit Telegram's message limit."""
     limit = MessageLimit.MAX_TEXT_LENGTH
-    return [html.escape(part) for part in split_text(text, limit, lambda s: len(html.escape(s)))]
+    escape = lambda s: html.escape(s, quote=False)  # noqa: E731 - Telegram needs only <, >, &
+    return [escape(part) for part in split_text(text, limit, lambda s: len(escape(s)))]
 
 
 class TelegramChannel:
@@ -326,7 +327,7 @@ class TelegramChannel:
             t = self._translator(self.settings.default_language)
             try:
                 await self.application.bot.send_message(
-                    update.effective_chat.id, html.escape(t("error.unavailable"))
+                    update.effective_chat.id, t("error.unavailable")
                 )
             except TelegramError:
                 logger.warning("could not report the error to the chat")

@@ -33,7 +33,7 @@ STATIC = Path(__file__).parent / "static"
 CHANNEL = "web"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY_BYTES = 64 * 1024
-LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
+LOOPBACK = {"127.0.0.1", "::1"}
 WEB_KEYS = (
     "web.title",
     "web.intro",
@@ -48,6 +48,7 @@ WEB_KEYS = (
     "web.assistant",
     "web.map",
     "web.privacy",
+    "command.forget",
 )
 STAFF_KEYS = (
     "staff.page_title",
@@ -180,7 +181,7 @@ def create_app(
         return {
             "language": language,
             "direction": direction(language),
-            "strings": {key.removeprefix("web."): t(key) for key in WEB_KEYS},
+            "strings": {key.split(".", 1)[1]: t(key) for key in WEB_KEYS},
             "languages": [
                 {"code": code, "name": language_name(code), "direction": direction(code)}
                 for code in settings.languages

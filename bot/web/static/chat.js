@@ -4,11 +4,12 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const log = $("log"), form = $("composer"), input = $("text"), select = $("language");
-  let session = sessionStorage.getItem("orienta-session");
-  if (!session) {
-    session = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/[^A-Za-z0-9-]/g, "");
-    sessionStorage.setItem("orienta-session", session);
-  }
+  const newSession = () => {
+    const id = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/[^A-Za-z0-9-]/g, "");
+    sessionStorage.setItem("orienta-session", id);
+    return id;
+  };
+  let session = sessionStorage.getItem("orienta-session") || newSession();
   let ui = { language: "it", direction: "ltr", strings: {}, languages: [] };
   let lastUpdate = 0, polling = null, busy = false;
 
@@ -27,6 +28,7 @@
     $("location").textContent = ui.strings.location;
     $("location").hidden = !navigator.geolocation;
     $("privacy").textContent = ui.strings.privacy;
+    $("forget").textContent = ui.strings.forget;
     select.replaceChildren(...ui.languages.map((l) => {
       const option = new Option(l.name, l.code, false, l.code === ui.language);
       option.lang = l.code; option.dir = l.direction;
@@ -130,6 +132,18 @@
     const code = select.value;
     await loadUi(code);
     send({ payload: '/change_language{"language": "' + code + '"}' });
+  });
+  $("forget").addEventListener("click", async () => {
+    const response = await fetch("/api/forget", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ session, language: select.value || ui.language }),
+    });
+    if (!response.ok) { $("status").textContent = ui.strings.error; return; }
+    const turn = await response.json();
+    log.replaceChildren();
+    for (const reply of turn.replies) render(reply, turn.language, turn.direction);
+    session = newSession();
+    setPolling(false);
   });
   $("location").addEventListener("click", () => {
     navigator.geolocation.getCurrentPosition(

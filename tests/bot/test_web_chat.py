@@ -1,0 +1,85 @@
+"""The web chat in a real headless Chromium (Debian's package, driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from orienta.i18n import get_translator
+
+from .conftest import Stack
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = os.environ.get("ORIENTA_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium package")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+def test_an_arabic_question_is_answered_right_to_left(stack: Stack, browser) -> None:
+    page = browser.new_page(locale="ar")
+    page.goto(f"{stack.web_url}/")
+    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    t = get_translator("ar")
+    assert page.locator("#send").inner_text() == t("web.send")
+    assert page.locator("#language").input_value() == "ar"
+
+    # keyboard only: the question box has the focus; Enter sends
+    page.keyboard.type("كيف أجدد تصريح الإقامة؟")
+    page.keyboard.press("Enter")
+    answer = page.locator(".message.bot").first
+    answer.wait_for(timeout=60_000)
+    assert answer.get_attribute("dir") == "rtl" and answer.get_attribute("lang") == "ar"
+    assert answer.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert "Questura" in answer.inner_text() or "الإقامة" in answer.inner_text()
+    # in a right-to-left page, the assistant's bubbles sit on the right
+    box, log = answer.bounding_box(), page.locator("#log").bounding_box()
+    assert box and log and box["x"] + box["width"] > log["x"] + log["width"] * 0.9
+
+    # office cards are drawn as cards
+    card = page.locator(".message.card").first
+    card.wait_for(timeout=30_000)
+    assert card.get_attribute("role") == "article"
+
+    # a follow-up button can be reached and pressed with the keyboard
+    where = page.get_by_role("button", name=t("button.where")).first
+    where.focus()
+    count = page.locator(".message.bot").count()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('.message.bot').length > {count}")
+    page.close()
+
+
+def test_the_language_selector_switches_interface_and_answers(stack: Stack, browser) -> None:
+    page = browser.new_page(locale="ar")
+    page.goto(f"{stack.web_url}/")
+    page.wait_for_function("document.documentElement.dir === 'rtl'")
+    page.locator("#language").select_option("en")
+    page.wait_for_function("document.documentElement.dir === 'ltr'")
+    done = page.locator(".message.bot").last
+    done.wait_for(timeout=60_000)
+    t = get_translator("en")
+    page.wait_for_function(
+        "text => [...document.querySelectorAll('.message.bot')].some(e => e.textContent === text)",
+        arg=t("change_language.done"),
+    )
+    assert page.locator("#send").inner_text() == t("web.send")
+    page.close()
