@@ -23,7 +23,10 @@ def _quiet_libraries() -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
-    for noisy in ("rasa", "tensorflow", "absl", "sanic", "asyncio", "jieba", "urllib3"):
+    # httpx logs request URLs at INFO, and Telegram's carry the bot token: keep them quiet
+    noisy_loggers = ("rasa", "tensorflow", "absl", "sanic", "asyncio", "jieba", "urllib3",
+                     "httpx", "httpcore", "telegram", "apscheduler", "uvicorn")  # fmt: skip
+    for noisy in noisy_loggers:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     from rasa.utils.log_utils import configure_structlog
 

@@ -79,7 +79,7 @@ class Switchboard:
             except Exception:  # a staff notice must never break the user's conversation
                 logger.exception("staff notifier %s failed on %s", type(notifier).__name__, event)
 
-    def _active(self, conversation_id: str) -> HandoffView | None:
+    def active_handoff(self, conversation_id: str) -> HandoffView | None:
         try:
             return self.desk.active(conversation_id)
         except DatabaseUnavailableError as exc:
@@ -91,7 +91,7 @@ class Switchboard:
         typed = (message.payload or message.text or "").strip()
         if typed.casefold() == FORGET_COMMAND:  # any channel: /forget deletes what is stored
             return await self.forget(message)
-        handoff = self._active(message.conversation_id)
+        handoff = self.active_handoff(message.conversation_id)
         wants_bot = typed == END_HANDOFF_PAYLOAD
         if wants_bot:
             language = handoff.language if handoff else await self._language_of(message)
@@ -192,7 +192,7 @@ class Switchboard:
     async def forget(self, message: Incoming) -> Turn:
         """Delete what is stored about the user, and confirm in their language."""
         language = await self._language_of(message)
-        handoff = self._active(message.conversation_id)
+        handoff = self.active_handoff(message.conversation_id)
         if handoff is not None:
             await self._notify("handoff_closed", handoff, "user")
         try:

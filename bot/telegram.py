@@ -2,12 +2,13 @@
 
 Polling when ``ORIENTA_TELEGRAM_TOKEN`` is set; webhook mode when
 ``ORIENTA_TELEGRAM_WEBHOOK_URL`` is set too (updates then arrive at ``/telegram/webhook`` of
-the web server, which checks the secret-token header). Updates are handled one at a time,
-so a burst of messages from one chat is answered in order.
+the web server, which checks the secret-token header). Chats are served concurrently, but
+each chat's updates one at a time, so a burst of messages is answered in order.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import html
@@ -29,6 +30,7 @@ from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -91,6 +93,36 @@ class CallbackCodec:
         return self._long.get(data) if data.startswith("~") else data
 
 
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Concurrent across chats, in order within a chat (asyncio locks are first come, first
+    served, and update tasks start in the order the updates arrive)."""
+
+    def __init__(self, max_concurrent_updates: int = 32) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # lock, [users]
+
+    async def do_process_update(self, update: object, coroutine: Any) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.setdefault(chat.id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            users[0] -= 1
+            if users[0] == 0:  # nobody holds or waits: forget the chat
+                del self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
 def keyboard(buttons: list[dict[str, Any]], codec: CallbackCodec) -> InlineKeyboardMarkup:
     """One button per row; two per row when every title is short (languages, areas)."""
     per_row = 2 if all(len(b["title"]) <= 16 for b in buttons) else 1
@@ -122,7 +154,11 @@ class TelegramChannel:
         self.codec = CallbackCodec()
         self.webhook = bool(settings.telegram_webhook_url)
         self.secret = settings.telegram_webhook_secret or secrets.token_urlsafe(32)
-        builder = Application.builder().token(settings.telegram_token).concurrent_updates(False)
+        builder = (
+            Application.builder()
+            .token(settings.telegram_token)
+            .concurrent_updates(ChatOrderedProcessor())
+        )
         if settings.telegram_api_url:
             base = settings.telegram_api_url.rstrip("/")
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")

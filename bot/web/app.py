@@ -220,7 +220,7 @@ def create_app(
     async def updates(session: str, after: int = 0) -> dict[str, Any]:
         if not SESSION.match(session):
             raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
-        handoff = switchboard._active(Incoming(CHANNEL, session, None).conversation_id)
+        handoff = switchboard.active_handoff(Incoming(CHANNEL, session, None).conversation_id)
         return {
             "messages": outbox.fetch(session, after),
             "handoff": handoff.id if handoff else None,

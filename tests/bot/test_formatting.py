@@ -59,3 +59,37 @@ def test_office_data_joins_its_card_and_handoff_requests_are_set_apart() -> None
 def test_only_payloads_orienta_could_have_sent_reach_rasa(payload: str, valid: bool) -> None:
     core = OrientaCore(Path("unused.tar.gz"))
     assert core.valid_payload(payload) is valid
+
+
+def test_telegram_updates_keep_their_order_per_chat_but_chats_run_side_by_side() -> None:
+    import asyncio
+
+    from telegram import Update
+
+    from bot.telegram import ChatOrderedProcessor
+
+    def update(number: int, chat: int) -> Update:
+        message = {"message_id": number, "date": 0, "chat": {"id": chat, "type": "private"},
+                   "text": "x"}  # fmt: skip
+        return Update.de_json({"update_id": number, "message": message}, None)
+
+    log: list[str] = []
+
+    async def work(name: str, delay: float) -> None:
+        log.append(f"start {name}")
+        await asyncio.sleep(delay)
+        log.append(f"end {name}")
+
+    async def scenario() -> None:
+        processor = ChatOrderedProcessor(8)
+        jobs = [(1, 1, "a1", 0.1), (2, 1, "a2", 0.0), (3, 2, "b1", 0.0)]
+        tasks = [
+            asyncio.create_task(processor.process_update(update(n, chat), work(name, delay)))
+            for n, chat, name, delay in jobs
+        ]
+        await asyncio.gather(*tasks)
+        assert processor._locks == {}  # nothing kept once the chats are idle
+
+    asyncio.run(scenario())
+    assert log.index("end a1") < log.index("start a2")  # in order within chat 1
+    assert log.index("end b1") < log.index("end a1")  # chat 2 did not wait for chat 1

@@ -11,7 +11,10 @@
 
   async function api(path, options) {
     const response = await fetch(path, { ...options, headers: { "Content-Type": "application/json", ...auth(), ...(options || {}).headers } });
-    if (response.status === 401) { $("login").hidden = false; throw new Error("401"); }
+    if (response.status === 401) {
+      $("login").hidden = false; $("status").textContent = ui.strings.token_needed;
+      throw new Error("401");
+    }
     if (!response.ok) throw new Error(String(response.status));
     return response.json();
   }
@@ -35,7 +38,8 @@
       section.className = "handoff"; section.setAttribute("aria-labelledby", "h" + h.id);
       const title = document.createElement("h2");
       title.id = "h" + h.id;
-      title.textContent = "#" + h.id + " · " + h.channel + " · " + h.language_name + " · " + new Date(h.opened_at).toLocaleString();
+      title.textContent = "#" + h.id + " · " + h.channel + " · " + h.language_name + " · " +
+        ui.strings.opened_at.replace("{time}", new Date(h.opened_at).toLocaleString(ui.language));
       const transcript = document.createElement("div");
       transcript.className = "log"; transcript.setAttribute("role", "log");
       for (const l of h.transcript) transcript.appendChild(line(l.sender, l.text, l.sender === "staff" ? "auto" : h.direction));
