@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 VENV := .venv/bin
 
-.PHONY: help start chat setup train test test-fast lint format typecheck catalogs eval score bench clean
+.PHONY: help start chat setup train test test-fast lint format typecheck catalogs eval score bench bench-web clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ score: ## score the shared sample with ../shared/eval/score.py
 
 bench: ## time and memory of `orienta ask --jsonl` on 250 questions
 	$(VENV)/python scripts/bench.py
+
+bench-web: ## latency and memory of `orienta run`: 200 web chat questions from 10 users at once
+	$(VENV)/python scripts/bench_web.py
 
 clean: ## remove models, compiled catalogs and reports
 	rm -rf models reports locales/*/LC_MESSAGES/*.mo

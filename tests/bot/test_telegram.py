@@ -246,3 +246,34 @@ def test_long_button_payloads_fit_callback_data() -> None:
     assert len(data.encode()) <= 64 and codec.decode(data) == long
     assert codec.encode("/help") == "/help"
     assert codec.decode("~unknown") is None  # a button from before a restart
+
+
+def test_webhook_mode_registers_the_webhook_with_its_secret(stack: Stack) -> None:
+    from bot.telegram import TelegramChannel
+
+    settings = stack.settings.copy(
+        update={"telegram_webhook_url": "https://orienta.example/telegram/webhook",
+                "telegram_webhook_secret": "s3cret-token"}  # fmt: skip
+    )
+    channel = TelegramChannel(stack.switchboard, settings)
+    try:
+        stack.loop.run(channel.start())
+        assert channel.application.updater is None  # no polling in webhook mode
+        assert stack.bot_api.webhook["url"] == "https://orienta.example/telegram/webhook"
+        assert stack.bot_api.webhook["secret_token"] == "s3cret-token"
+        user = next(_users)
+        data = {**update("message_text", user, language="en", text="Thanks!"), "update_id": 1}
+        assert stack.loop.run(channel.process_webhook("s3cret-token", data)) == 200
+        assert replies(stack, user, 1)[0].params["text"] == get_translator("en")("thanks")
+    finally:
+        stack.loop.run(channel.stop())
+        stack.switchboard.register_channel("telegram", stack.telegram.deliver)
+
+
+def test_a_huge_message_gets_a_polite_request_to_shorten(stack: Stack) -> None:
+    user = next(_users)
+    text = "Come posso rinnovare il permesso di soggiorno? " * 80  # about 3,800 characters
+    stack.bot_api.push(update("message_text", user, language="en", text=text))
+    reply = replies(stack, user, 1)[0]
+    limit = get_settings().max_message_chars
+    assert reply.params["text"] == get_translator("it")("error.too_long", limit=limit)

@@ -83,3 +83,26 @@ def test_the_language_selector_switches_interface_and_answers(stack: Stack, brow
     )
     assert page.locator("#send").inner_text() == t("web.send")
     page.close()
+
+
+def test_staff_answer_from_the_staff_page_and_the_user_sees_it(stack: Stack, browser) -> None:
+    chat = browser.new_page(locale="it")
+    chat.goto(f"{stack.web_url}/")
+    chat.wait_for_function("document.documentElement.lang === 'it'")
+    chat.keyboard.type("Voglio parlare con una persona")
+    chat.keyboard.press("Enter")
+    t = get_translator("it")
+    chat.get_by_text(t("web.staff_waiting")).wait_for(timeout=60_000)
+
+    staff = browser.new_page(locale="it")
+    staff.goto(f"{stack.web_url}/staff")
+    request = staff.locator("section.handoff").filter(has_text="Voglio parlare con una persona")
+    request.last.wait_for(timeout=30_000)
+    box = request.last.locator("textarea")
+    box.fill("Buongiorno, sono Marco del Cinformi.")
+    request.last.get_by_role("button", name=t("staff.send")).click()
+
+    expected = t("handoff.staff_message", text="Buongiorno, sono Marco del Cinformi.")
+    chat.locator(".message.staff", has_text=expected).wait_for(timeout=30_000)
+    staff.close()
+    chat.close()
