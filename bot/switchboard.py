@@ -13,7 +13,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from actions.handoff import END_HANDOFF_PAYLOAD
+from actions.render import is_rtl
 from bot.core import Incoming, OrientaCore, Turn
+from bot.formatting import bidi_safe_reply, isolate
 from bot.handoff import HandoffDesk, HandoffView
 from knowledge.db import DatabaseUnavailableError
 from orienta.i18n import get_translator
@@ -88,6 +90,16 @@ class Switchboard:
 
     async def handle(self, message: Incoming) -> Turn:
         """Answer a message, or pass it to staff while a person has the conversation."""
+        turn = await self._handle(message)
+        turn.replies = [bidi_safe_reply(r) for r in turn.replies]
+        return turn
+
+    async def _deliver(
+        self, deliver: Deliver, address: str, replies: list[dict[str, Any]], language: str
+    ) -> None:
+        await deliver(address, [bidi_safe_reply(r) for r in replies], language)
+
+    async def _handle(self, message: Incoming) -> Turn:
         typed = (message.payload or message.text or "").strip()
         if typed.casefold() == FORGET_COMMAND:  # any channel: /forget deletes what is stored
             return await self.forget(message)
@@ -162,9 +174,11 @@ class Switchboard:
         deliver = self.channels.get(handoff.channel)
         if deliver is None:
             raise DeliveryError(f"channel {handoff.channel!r} is not running")
-        reply = self._translate(handoff.language, "handoff.staff_message", text=text)
+        words = isolate(text) if is_rtl(handoff.language) else text  # staff write in any script
+        reply = self._translate(handoff.language, "handoff.staff_message", text=words)
         button = self._translate(handoff.language, "button.end_handoff")
-        await deliver(
+        await self._deliver(
+            deliver,
             handoff.address,
             [{"text": reply, "buttons": [{"title": button, "payload": END_HANDOFF_PAYLOAD}]}],
             handoff.language,
@@ -183,7 +197,7 @@ class Switchboard:
         if deliver is not None and handoff.address:
             text = self._translate(handoff.language, "handoff.closed")
             try:
-                await deliver(handoff.address, [{"text": text}], handoff.language)
+                await self._deliver(deliver, handoff.address, [{"text": text}], handoff.language)
             except Exception:
                 logger.exception("closing notice not delivered on %s", handoff.channel)
         await self._notify("handoff_closed", handoff, by)

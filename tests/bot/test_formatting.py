@@ -93,3 +93,17 @@ def test_telegram_updates_keep_their_order_per_chat_but_chats_run_side_by_side()
     asyncio.run(scenario())
     assert log.index("end a1") < log.index("start a2")  # in order within chat 1
     assert log.index("end b1") < log.index("end a1")  # chat 2 did not wait for chat 1
+
+
+def test_right_to_left_lines_starting_with_a_latin_name_get_a_direction_mark() -> None:
+    from bot.formatting import RLM, bidi_safe, bidi_safe_reply
+
+    urdu = "Orienta ایک خودکار مددگار ہے۔\nCinformi سے پوچھیں"
+    assert bidi_safe(urdu) == f"{RLM}Orienta ایک خودکار مددگار ہے۔\n{RLM}Cinformi سے پوچھیں"
+    arabic = "مرحبًا! أنا Orienta."
+    assert bidi_safe(arabic) == arabic  # already starts right to left
+    assert bidi_safe("Hello Orienta") == "Hello Orienta"  # no right-to-left text at all
+    reply = bidi_safe_reply(
+        {"text": "x", "buttons": [{"title": "Orienta پر واپس", "payload": "/p"}]}
+    )
+    assert reply["buttons"][0]["title"] == f"{RLM}Orienta پر واپس"

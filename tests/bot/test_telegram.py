@@ -252,8 +252,10 @@ def test_webhook_mode_registers_the_webhook_with_its_secret(stack: Stack) -> Non
     from bot.telegram import TelegramChannel
 
     settings = stack.settings.copy(
-        update={"telegram_webhook_url": "https://orienta.example/telegram/webhook",
-                "telegram_webhook_secret": "s3cret-token"}  # fmt: skip
+        update={
+            "telegram_webhook_url": "https://orienta.example/telegram/webhook",
+            "telegram_webhook_secret": "s3cret-token",
+        }
     )
     channel = TelegramChannel(stack.switchboard, settings)
     try:
