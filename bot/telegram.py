@@ -344,6 +344,8 @@ class TelegramChannel:
         message = update.effective_message
         if message is None or message.location is None or not self._addressed(message):
             return
+        if update.edited_message is not None:  # a live location moving: answered once, at start
+            return
         point = (message.location.latitude, message.location.longitude)
         await self._answer(update, self._incoming(update, location=point))
 
@@ -351,6 +353,8 @@ class TelegramChannel:
         """Contacts, photos, stickers, voice…: a polite reply saying what to do instead."""
         message = update.effective_message
         if message is None or not self._addressed(message):
+            return
+        if update.edited_message is not None:  # a new caption is not a new question
             return
         kind = "contact" if message.contact else "media"
         await self._answer(update, self._incoming(update, kind=kind))

@@ -200,3 +200,39 @@ def test_round_trip_over_the_web_chat(stack: Stack) -> None:
     assert back.json()["replies"][0]["text"] == t("handoff.ended")
     late = httpx.post(f"{api}/staff/handoffs/{handoff_id}/reply", json={"text": "Ancora lì?"})
     assert late.status_code == 409
+
+
+@pytest.mark.slow
+def test_round_trip_over_whatsapp(stack: Stack) -> None:
+    from .test_whatsapp import payload, post, sent_to
+
+    sender = f"39340{next(_users)}"
+    t = get_translator("it")
+    post(
+        stack, payload("text", sender, text={"body": "Vorrei parlare con un operatore, per favore"})
+    )
+    opened = sent_to(stack, sender, 1)[0]
+    assert opened["type"] == "interactive" and opened["interactive"]["type"] == "button"
+    (button,) = opened["interactive"]["action"]["buttons"]
+    assert button["reply"] == {"id": "/end_handoff", "title": t("button.end_handoff")}
+
+    queue = httpx.get(f"{stack.web_url}/api/staff/handoffs").json()["handoffs"]
+    handoff = next(h for h in queue if h["channel"] == "whatsapp"
+                   and "operatore" in h["transcript"][0]["text"])  # fmt: skip
+    sent = httpx.post(f"{stack.web_url}/api/staff/handoffs/{handoff['id']}/reply",
+                      json={"text": "Eccomi, mi dica."})  # fmt: skip
+    assert sent.status_code == 200
+    staff = sent_to(stack, sender, 2)[1]
+    assert staff["interactive"]["body"]["text"] == t(
+        "handoff.staff_message", text="Eccomi, mi dica."
+    )
+
+    # the user presses "Back to Orienta": the handoff closes and the assistant answers again
+    back = payload("interactive_button", sender)
+    back["entry"][0]["changes"][0]["value"]["messages"][0]["interactive"]["button_reply"] = button[
+        "reply"
+    ]
+    post(stack, back)
+    assert sent_to(stack, sender, 3)[2]["text"]["body"] == t("handoff.ended")
+    still_open = httpx.get(f"{stack.web_url}/api/staff/handoffs").json()["handoffs"]
+    assert handoff["id"] not in [h["id"] for h in still_open]

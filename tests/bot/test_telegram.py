@@ -279,3 +279,17 @@ def test_a_huge_message_gets_a_polite_request_to_shorten(stack: Stack) -> None:
     reply = replies(stack, user, 1)[0]
     limit = get_settings().max_message_chars
     assert reply.params["text"] == get_translator("it")("error.too_long", limit=limit)
+
+
+def test_live_location_updates_are_not_answered_again(stack: Stack) -> None:
+    user = next(_users)
+    thanks = get_translator("it")("thanks")
+    stack.bot_api.push(update("location", user, language="it"))
+    stack.bot_api.push(update("message_text", user, language="it", text="Grazie mille"))
+    wait_until(lambda: texts(stack, user).count(thanks) == 1, what="the first thanks")
+    offices = sum(text.startswith("🏢") for text in texts(stack, user))
+    assert offices >= 1
+    stack.bot_api.push(update("edited_live_location", user, language="it"))
+    stack.bot_api.push(update("message_text", user, language="it", text="Grazie mille"))
+    wait_until(lambda: texts(stack, user).count(thanks) == 2, what="the second thanks")
+    assert sum(text.startswith("🏢") for text in texts(stack, user)) == offices  # not again
