@@ -6,10 +6,12 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from knowledge.db import get_engine, migrate, session_scope
 from knowledge.loader import KNOWLEDGE_DIR, load
@@ -88,3 +90,26 @@ def ask_jsonl(model: Path, rows: list[dict[str, object] | str]) -> list[dict[str
     result = run_orienta("ask", "--jsonl", "--model", str(model), stdin="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+POSTGRES = os.environ.get(
+    "ORIENTA_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'orienta.db'}"
+        return
+    schema = f"orienta_test_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES, future=True)
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES}: {exc.orig}")
+    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()

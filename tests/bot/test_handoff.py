@@ -30,10 +30,10 @@ _users = itertools.count(950_000_001)
 
 
 @pytest.fixture
-def state_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'state.db'}"
-    migrate(url)
-    return url
+def state_url(database_url: str) -> str:
+    """A migrated database: SQLite, and PostgreSQL in a throw-away schema."""
+    migrate(database_url)
+    return database_url
 
 
 def test_the_queue_keeps_one_open_handoff_per_conversation(state_url: str) -> None:
@@ -77,6 +77,22 @@ def test_forget_and_retention_delete_transcripts(state_url: str) -> None:
     with session_scope(state_url) as session:
         session.execute(sql_update(Handoff).values(closed_at=utcnow() - dt.timedelta(days=31)))
     assert desk.purge(retention_days=30) == 1 and desk.get(other.id) is None
+
+
+def test_updating_the_knowledge_base_keeps_open_handoffs(state_url: str) -> None:
+    from knowledge.loader import KNOWLEDGE_DIR, load
+    from knowledge.store import import_knowledge
+    from orienta.settings import get_settings
+    from orienta.topics import load_topic_map
+
+    desk = HandoffDesk(timeout_minutes=30, url=state_url)
+    handoff, _ = desk.open("c6", "telegram", "42", "it", None, [("user", "aiuto")])
+    PreferenceStore(state_url).set_language("c6", "it")
+    kb = load(KNOWLEDGE_DIR, load_topic_map(), get_settings().languages)
+    with session_scope(state_url) as session:
+        import_knowledge(session, kb)
+    assert [h.id for h in desk.queue()] == [handoff.id]
+    assert PreferenceStore(state_url).language("c6") == "it"
 
 
 def test_language_choices_are_stored_and_forgotten(state_url: str) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,28 +14,6 @@ from knowledge.store import ImportRefusedError, export_knowledge, import_knowled
 from orienta.topics import TopicMap
 
 from .conftest import LANGUAGES
-
-POSTGRES = os.environ.get(
-    "ORIENTA_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
-)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'orienta.db'}"
-        return
-    schema = f"orienta_test_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(POSTGRES, future=True)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES}: {exc.orig}")
-    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def test_import_then_query(database_url: str, kb_dir: Path, mini_map: TopicMap) -> None:
