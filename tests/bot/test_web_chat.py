@@ -106,3 +106,21 @@ def test_staff_answer_from_the_staff_page_and_the_user_sees_it(stack: Stack, bro
     chat.locator(".message.staff", has_text=expected).wait_for(timeout=30_000)
     staff.close()
     chat.close()
+
+
+def test_questions_typed_quickly_are_all_answered_in_order(stack: Stack, browser) -> None:
+    page = browser.new_page(locale="it")
+    page.goto(f"{stack.web_url}/")
+    page.wait_for_function("document.documentElement.lang === 'it'")
+    for text in ("Buongiorno", "Grazie mille"):
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+    t = get_translator("it")
+    page.wait_for_function(
+        "text => [...document.querySelectorAll('.message.bot')].some(e => e.textContent === text)",
+        arg=t("thanks"),
+    )
+    answers = page.locator(".message.bot").all_inner_texts()
+    assert answers == [t("greet"), t("thanks")]
+    assert page.locator(".message.user").all_inner_texts() == ["Buongiorno", "Grazie mille"]
+    page.close()

@@ -11,7 +11,7 @@
   };
   let session = sessionStorage.getItem("orienta-session") || newSession();
   let ui = { language: "it", direction: "ltr", strings: {}, languages: [] };
-  let lastUpdate = 0, polling = null, busy = false;
+  let lastUpdate = 0, polling = null, queue = Promise.resolve();
 
   async function loadUi(lang) {
     const response = await fetch("/api/ui?lang=" + encodeURIComponent(lang || ""));
@@ -74,10 +74,14 @@
     }
   }
 
-  async function send(body, shown) {
-    if (busy) return;
-    busy = true;
+  // messages are sent one after another, in the order they were written: none is lost
+  function send(body, shown) {
     if (shown) bubble("user", shown);
+    queue = queue.then(() => post(body));
+    return queue;
+  }
+
+  async function post(body) {
     $("status").textContent = "…";
     try {
       const response = await fetch("/api/message", {
@@ -95,7 +99,6 @@
     } catch (error) {
       $("status").textContent = ui.strings.error;
     } finally {
-      busy = false;
       input.focus();
     }
   }
