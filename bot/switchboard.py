@@ -117,9 +117,9 @@ class Switchboard:
                 await self._notify("user_wrote", updated, line)
                 if message.kind == "media":  # staff cannot see it either: say so
                     turn = self._reply(message, handoff.language, "error.media")
-                else:
-                    turn = self._reply(message, handoff.language, "handoff.passed")
-                    turn.replies = []  # paused: a person answers
+                else:  # paused: a person answers, Orienta stays quiet
+                    turn = Turn(message.text, handoff.language, HUMAN_HANDOFF, 1.0,
+                                language_source="previous")  # fmt: skip
                 turn.handoff_id = handoff.id
                 return turn
         turn = await self.core.handle(message)
