@@ -177,12 +177,17 @@ class Switchboard:
         words = isolate(text) if is_rtl(handoff.language) else text  # staff write in any script
         reply = self._translate(handoff.language, "handoff.staff_message", text=words)
         button = self._translate(handoff.language, "button.end_handoff")
-        await self._deliver(
-            deliver,
-            handoff.address,
-            [{"text": reply, "buttons": [{"title": button, "payload": END_HANDOFF_PAYLOAD}]}],
-            handoff.language,
-        )
+        try:
+            await self._deliver(
+                deliver,
+                handoff.address,
+                [{"text": reply, "buttons": [{"title": button, "payload": END_HANDOFF_PAYLOAD}]}],
+                handoff.language,
+            )
+        except Exception as exc:  # e.g. WhatsApp's 24-hour window has closed
+            logger.warning("staff reply not delivered on %s: %s", handoff.channel,
+                           type(exc).__name__)  # fmt: skip
+            raise DeliveryError(f"not delivered on {handoff.channel}") from exc
         updated = self.desk.add(handoff_id, "staff", text)
         if updated is None:
             raise DeliveryError(f"handoff #{handoff_id} is not open")

@@ -146,6 +146,8 @@ class FakeGraphApi(LocalServer):
 
     sent: list[dict[str, Any]] = field(default_factory=list)
     authorizations: list[str] = field(default_factory=list)
+    #: recipients whose 24-hour customer service window has closed: sends fail as on Meta
+    window_closed: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -155,6 +157,10 @@ class FakeGraphApi(LocalServer):
     async def _messages(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.authorizations.append(request.headers.get("Authorization", ""))
+        if body.get("to") in self.window_closed:
+            error = {"message": "(#131047) Re-engagement message", "type": "OAuthException",
+                     "code": 131047, "fbtrace_id": "AbCdEf"}  # fmt: skip
+            return web.json_response({"error": error}, status=400)
         self.sent.append({**body, "_path": request.path})
         return web.json_response(
             {

@@ -252,3 +252,29 @@ def test_round_trip_over_whatsapp(stack: Stack) -> None:
     assert sent_to(stack, sender, 3)[2]["text"]["body"] == t("handoff.ended")
     still_open = httpx.get(f"{stack.web_url}/api/staff/handoffs").json()["handoffs"]
     assert handoff["id"] not in [h["id"] for h in still_open]
+
+
+@pytest.mark.slow
+def test_a_reply_that_cannot_be_delivered_is_reported_to_staff(stack: Stack) -> None:
+    from .test_whatsapp import payload, post, sent_to
+
+    sender = f"39341{next(_users)}"
+    post(
+        stack, payload("text", sender, text={"body": "Vorrei parlare con un operatore, per favore"})
+    )
+    sent_to(stack, sender, 1)
+    from bot.core import conversation_id
+
+    found = stack.switchboard.active_handoff(conversation_id("whatsapp", sender))
+    assert found is not None
+    handoff = {"id": found.id}
+    stack.graph_api.window_closed.add(sender)
+    try:
+        late = httpx.post(f"{stack.web_url}/api/staff/handoffs/{handoff['id']}/reply",
+                          json={"text": "Mi scusi il ritardo."})  # fmt: skip
+    finally:
+        stack.graph_api.window_closed.discard(sender)
+    assert late.status_code == 409
+    after = httpx.get(f"{stack.web_url}/api/staff/handoffs").json()["handoffs"]
+    mine = next(h for h in after if h["id"] == handoff["id"])
+    assert mine["transcript"][-1]["sender"] != "staff"  # not recorded as said
