@@ -282,10 +282,6 @@ class OrientaCore:
             await store.save(store.init_tracker(sender_id))
         self.preferences.forget(sender_id)
 
-    def refusal(self, message: Incoming, key: str, language: str | None, **values: object) -> Turn:
-        """A reply from the catalogs, for what the channel handles itself (media, contacts)."""
-        return self._refusal(message, key, language, "previous", **values)
-
     async def _parse(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
         from rasa.core.channels.channel import UserMessage
 

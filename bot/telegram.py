@@ -387,7 +387,7 @@ class TelegramChannel:
             found = HANDOFF_REFERENCE.search(replied.text)
         if found is None:
             if message.text.startswith("/"):
-                await self._staff_queue(message.chat.id, t)
+                await self._staff_queue(t)
             return
         handoff_id = int(found.group(1))
         if message.text.split()[0].split("@")[0] == "/close":
@@ -403,7 +403,7 @@ class TelegramChannel:
             return
         await self._staff_notice(t("staff.sent", id=handoff_id), reply_to=message.message_id)
 
-    async def _staff_queue(self, chat_id: int, t: Translator) -> None:
+    async def _staff_queue(self, t: Translator) -> None:
         queue = self.switchboard.desk.queue()
         await self._staff_notice(t("staff.queue_intro") if queue else t("staff.queue_empty"))
         for handoff in queue:

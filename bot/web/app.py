@@ -44,8 +44,6 @@ WEB_KEYS = (
     "web.location_unavailable",
     "web.error",
     "web.staff_waiting",
-    "web.you",
-    "web.assistant",
     "web.map",
     "web.privacy",
     "command.forget",

@@ -293,3 +293,17 @@ def test_live_location_updates_are_not_answered_again(stack: Stack) -> None:
     stack.bot_api.push(update("message_text", user, language="it", text="Grazie mille"))
     wait_until(lambda: texts(stack, user).count(thanks) == 2, what="the second thanks")
     assert sum(text.startswith("🏢") for text in texts(stack, user)) == offices  # not again
+
+
+def test_staff_list_open_requests_with_queue(stack: Stack) -> None:
+    from .conftest import STAFF_CHAT_ID
+
+    staff_t = get_translator(stack.settings.staff_language)
+    before = len(stack.bot_api.sent(chat_id=STAFF_CHAT_ID))
+    command = update("staff_reply")
+    del command["message"]["reply_to_message"]
+    command["message"]["text"] = "/queue"
+    command["message"]["entities"] = [{"offset": 0, "length": 6, "type": "bot_command"}]
+    stack.bot_api.push(command)
+    first = replies(stack, STAFF_CHAT_ID, 1, before)[0]
+    assert first.params["text"] in {staff_t("staff.queue_intro"), staff_t("staff.queue_empty")}
