@@ -17,16 +17,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answer_language, translator_for
 from knowledge.db import DatabaseUnavailableError
-from knowledge.directory import is_open, next_opening
+from knowledge.directory import reopens
 from knowledge.repository import KnowledgeRepository
+from orienta.dialogue import END_HANDOFF_PAYLOAD, OPEN_HANDOFF
 from orienta.settings import get_settings
 
 logger = logging.getLogger(__name__)
-
-#: the custom message that asks the channel side to open a handoff
-OPEN_HANDOFF = {"handoff": "open"}
-#: the button that gives the conversation back to the assistant
-END_HANDOFF_PAYLOAD = "/end_handoff"
 
 
 def when_staff_answer(language: str, now: dt.datetime) -> tuple[str, dict[str, str]]:
@@ -37,12 +33,7 @@ def when_staff_answer(language: str, now: dt.datetime) -> tuple[str, dict[str, s
     except DatabaseUnavailableError as exc:
         logger.warning("handoff hours: %s", exc)
         offices = []
-    if not offices or not (offices[0].hours or offices[0].always_open):
-        return "handoff.opened", {}
-    office = offices[0]
-    if is_open(office, now):
-        return "handoff.opened", {}
-    opening = next_opening(office, now)
+    opening = reopens(offices[0] if offices else None, now)
     if opening is None:
         return "handoff.opened", {}
     day = format_date(opening.date(), "full", locale=language)

@@ -10,7 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import PREFERRED_LANGUAGE_SLOT, translator_for
+from actions.common import translator_for
+from orienta.dialogue import PREFERRED_LANGUAGE_SLOT
 from orienta.i18n import get_translator, language_name
 from orienta.paths import LOCALES_DIR
 from orienta.settings import get_settings

@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import translator_for
+from actions.common import person_button, translator_for
 from orienta.i18n import Translator
 from orienta.topics import load_topic_map
 
@@ -52,7 +52,9 @@ class ActionHelpMenu(Action):
         t = translator_for(tracker)
         area = chosen_area(tracker)
         if area:
-            dispatcher.utter_message(text=t(f"area.{area}"), buttons=topic_buttons(t, area))
+            buttons = topic_buttons(t, area)
+            dispatcher.utter_message(text=t(f"area.{area}"), buttons=[*buttons, person_button(t)])
         else:
-            dispatcher.utter_message(text=menu_text(t), buttons=area_buttons(t))
+            buttons = area_buttons(t)
+            dispatcher.utter_message(text=menu_text(t), buttons=[*buttons, person_button(t)])
         return []

@@ -5,22 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
-from babel import Locale
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 
 from knowledge.directory import ROME, is_open, next_opening, ranges_on
 from knowledge.models import Answer, Office, Topic
-from orienta.i18n import Translator
+from orienta.dialogue import first_reply_limit
+from orienta.i18n import Translator, is_rtl
 
 LRI, PDI, RLM = "\u2066", "\u2069", "\u200f"
-
-
-def is_rtl(language: str) -> bool:
-    try:
-        return Locale.parse(language).character_order == "right-to-left"
-    except (ValueError, TypeError):
-        return False
 
 
 def ltr(text: str, language: str) -> str:
@@ -41,19 +34,57 @@ def _section(t: Translator, key: str, items: list[str], numbered: bool = False) 
     return ["", t(key), *(f"{m} {item}" for m, item in zip(marks, items, strict=True))]
 
 
-def documents_text(t: Translator, answer: Answer, language: str) -> str:
-    """Only what to bring (the "What documents?" button)."""
-    return _lines(language, [answer.short, *_section(t, "answer.documents", answer.documents)])
-
-
 def source_site(source: dict[str, str]) -> str:
     """'https://www.cinformi.it/…' → 'cinformi.it'; a source without an address keeps its title."""
     host = urlsplit(source.get("url") or "").hostname
     return host.removeprefix("www.").removeprefix("www2.") if host else source["title"]
 
 
+def sources_line(t: Translator, topic: Topic, language: str, most: int | None = None) -> str:
+    """Sources as their sites and the checked-on date, on one short line (full titles stay in
+    knowledge/ for staff). With ``most``, the first sites and how many more ("+3")."""
+    sites = [ltr(site, language) for site in dict.fromkeys(source_site(s) for s in topic.sources)]
+    if most is not None and len(sites) > most:
+        sites = [*sites[:most], f"+{len(sites) - most}"]
+    checked = t("answer.verified", date=format_date(topic.last_verified, "long", locale=language))
+    return f"{t('answer.sources')} {' · '.join(sites)}. {checked}"
+
+
+#: sources named in a first reply that would not fit with all of them
+FIRST_REPLY_SOURCES = 2
+
+
+def first_reply(t: Translator, topic: Topic, answer: Answer, language: str) -> str:
+    """What fits one phone screen (orienta.dialogue.first_reply_limit): the short answer, the
+    first step, the sources line. Too long, the sources are counted after the first two, then
+    the step waits for the "What to do" button."""
+    limit = first_reply_limit(language)
+    step = [f"👉 {t('answer.next_step')} {answer.steps[0]}"] if answer.steps else []
+    text = ""
+    for steps, most in ((step, None), (step, FIRST_REPLY_SOURCES), ([], FIRST_REPLY_SOURCES)):
+        lines = [answer.short, *(["", *steps] if steps else [])]
+        text = _lines(language, [*lines, "", sources_line(t, topic, language, most)])
+        if len(text) <= limit:
+            break
+    return text
+
+
+def part_text(t: Translator, topic: Topic, answer: Answer, part: str, language: str) -> str:
+    """One part of an answer (what to do, bring, pay, and by when), with what to check and
+    the sources; the Trentino specifics come with the steps."""
+    items: list[str] = list(getattr(answer, part) or [])
+    lines = _section(t, f"answer.{part}", items, numbered=part == "steps")[1:]
+    if part == "steps":
+        lines += _section(t, "answer.trentino", list(answer.trentino or []))
+    if answer.confirm and part in {"steps", "costs", "deadlines"}:
+        lines += ["", f"⚠️ {t('answer.confirm')} {answer.confirm}"]
+    lines += ["", sources_line(t, topic, language)]
+    return _lines(language, lines)
+
+
 def answer_text(t: Translator, topic: Topic, answer: Answer, language: str) -> str:
-    """Short answer first; then steps, documents, costs, deadlines, Trentino; checks; sources."""
+    """The whole answer: short answer; steps, documents, costs, deadlines, Trentino; checks;
+    sources (for staff and print, where a screen is not the limit)."""
     lines = [answer.short]
     lines += _section(t, "answer.steps", answer.steps, numbered=True)
     lines += _section(t, "answer.documents", answer.documents)
@@ -62,12 +93,7 @@ def answer_text(t: Translator, topic: Topic, answer: Answer, language: str) -> s
     lines += _section(t, "answer.trentino", answer.trentino)
     if answer.confirm:
         lines += ["", f"⚠️ {t('answer.confirm')} {answer.confirm}"]
-    # Sources as their sites, on one line: the full titles and pages stay in knowledge/ for staff.
-    sites = list(dict.fromkeys(source_site(s) for s in topic.sources))
-    lines += ["", f"{t('answer.sources')} {' · '.join(ltr(site, language) for site in sites)}"]
-    lines.append(
-        t("answer.verified", date=format_date(topic.last_verified, "long", locale=language))
-    )
+    lines += ["", sources_line(t, topic, language)]
     return _lines(language, lines)
 
 

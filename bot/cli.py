@@ -73,6 +73,12 @@ def _read_jsonl(
                 f"line {number}: expected an object with a string 'text'",
             )
             continue
+        conversation = row.get("conversation")
+        if conversation is not None and (
+            isinstance(conversation, bool) or not isinstance(conversation, str | int)
+        ):
+            yield number, None, f"line {number}: 'conversation' must be a string or a number"
+            continue
         yield number, row, None
 
 
@@ -109,11 +115,13 @@ async def _ask_jsonl(core: Any, out: Any) -> None:
                 flush=True,
             )
             continue
-        # Each line is its own conversation: no language carries over between lines.
-        turn = await core.handle(
-            Incoming("cli", f"ask-{number}", row["text"], row.get("language_hint"))
-        )
+        # Rows with the same "conversation" are one conversation, in input order; any other
+        # row is a conversation of its own (no language or topic carries over).
+        conversation = row.get("conversation")
+        user = f"ask-conversation-{conversation}" if conversation is not None else f"ask-{number}"
+        turn = await core.handle(Incoming("cli", user, row["text"], row.get("language_hint")))
         print(json.dumps({
+                **({"conversation": conversation} if conversation is not None else {}),
                 "text": row["text"],
                 "language": turn.language,
                 "topic": turn.topic,
@@ -195,6 +203,7 @@ async def _eval(args: argparse.Namespace) -> int:
         gold_file=Path(args.gold),
         report_dir=Path(args.out),
         check=args.check,
+        conversations_path=Path(args.conversations) if args.conversations else None,
     )
 
 
@@ -231,6 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="evaluate on the held-out set and write a report")
     ev.add_argument(
         "--gold", default=str(EVAL_DIR / "heldout"), help="a .jsonl file or a folder of them"
+    )
+    ev.add_argument(
+        "--conversations",
+        default=str(EVAL_DIR / "heldout" / "conversations"),
+        help="a folder (or .jsonl file) of held-out conversations; '' to skip them",
     )
     ev.add_argument("--out", default=str(PROJECT_ROOT / "reports"))
     ev.add_argument("--model")

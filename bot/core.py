@@ -18,6 +18,7 @@ from typing import Any
 from bot.action_server import ActionServer
 from bot.preferences import PreferenceStore
 from knowledge.db import DatabaseUnavailableError
+from orienta.dialogue import ANSWERED
 from orienta.i18n import get_translator
 from orienta.langid import hint_language
 from orienta.nlu.language import LANGUAGE_HINT, PREVIOUS_LANGUAGE
@@ -95,7 +96,7 @@ def split_replies(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
     requests: list[dict[str, Any]] = []
     for message in messages:
         custom = message.get("custom")
-        if isinstance(custom, dict) and "handoff" in custom:
+        if isinstance(custom, dict) and ("handoff" in custom or ANSWERED in custom):
             requests.append(custom)
         elif (
             isinstance(custom, dict) and "office" in custom and replies and not message.get("text")
@@ -106,15 +107,21 @@ def split_replies(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
     return replies, requests
 
 
-def topic_of(parse: dict[str, Any]) -> tuple[str, float]:
-    """The topic-map id and confidence of a parse result (low confidence → out_of_scope)."""
+def topic_of(
+    parse: dict[str, Any], requests: list[dict[str, Any]], topics: frozenset[str]
+) -> tuple[str, float]:
+    """The topic-map id whose answer was given (an action reports it, e.g. a follow-up's
+    topic), else the parse's intent; low confidence and anything else → out_of_scope."""
     intent = parse.get("intent") or {}
     name, confidence = intent.get("name") or OUT_OF_SCOPE, float(intent.get("confidence") or 0.0)
     if name == NLU_FALLBACK:
         ranking = parse.get("intent_ranking") or []
         confidence = float(ranking[0]["confidence"]) if ranking else confidence
-        return OUT_OF_SCOPE, confidence
-    return name, confidence
+        name = OUT_OF_SCOPE
+    reported = [r[ANSWERED] for r in requests if r.get(ANSWERED) in topics]
+    if reported:
+        return str(reported[-1]), confidence
+    return (name if name in topics else OUT_OF_SCOPE), confidence
 
 
 class OrientaCore:
@@ -234,14 +241,14 @@ class OrientaCore:
         )
         tracker = await self.agent.tracker_store.retrieve(sender_id)
         parse = tracker.latest_message.parse_data if tracker else {}
-        topic, confidence = topic_of(parse)
+        replies, requests = split_replies(list(output.messages))
+        topic, confidence = topic_of(parse, requests, self.intents)
         chosen = tracker.get_slot(PREFERRED_LANGUAGE) if tracker else None
         if chosen and chosen != stored:
             try:
                 self.preferences.set_language(sender_id, str(chosen))
             except DatabaseUnavailableError as exc:
                 logger.warning("language preference not saved: %s", exc)
-        replies, requests = split_replies(list(output.messages))
         return Turn(
             text=message.text,
             # payloads (buttons, locations) skip the NLU pipeline: keep the conversation's language

@@ -44,6 +44,7 @@ class HandoffView:
     last_activity_at: dt.datetime
     closed_by: str | None
     transcript: tuple[TranscriptLine, ...]
+    urgent: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -63,6 +64,7 @@ def _view(handoff: Handoff) -> HandoffView:
         last_activity_at=handoff.last_activity_at,
         closed_by=handoff.closed_by,
         transcript=tuple(TranscriptLine(m.sender, m.text, m.created_at) for m in handoff.messages),
+        urgent=bool(handoff.urgent),
     )
 
 
@@ -149,6 +151,16 @@ class HandoffDesk:
             session.flush()
             return _view(handoff)
 
+    def mark_urgent(self, handoff_id: int) -> HandoffView | None:
+        """Flag an open handoff as urgent (staff see it first); None if it is not open."""
+        with state_session(self.url) as session:
+            handoff = self._load(session, handoff_id)
+            if handoff is None or handoff.status != "open":
+                return None
+            handoff.urgent = True
+            session.flush()
+            return _view(handoff)
+
     def close(self, handoff_id: int, by: str) -> HandoffView | None:
         """Close an open handoff. Returns it as it was (with its address), or None."""
         with state_session(self.url) as session:
@@ -165,14 +177,15 @@ class HandoffDesk:
             return _view(handoff) if handoff else None
 
     def queue(self) -> list[HandoffView]:
-        """Open handoffs, oldest first (idle ones past the timeout are closed)."""
+        """Open handoffs, urgent ones first, then oldest first (idle ones past the timeout are
+        closed)."""
         now = utcnow()
         with state_session(self.url) as session:
             query = (
                 select(Handoff)
                 .options(selectinload(Handoff.messages))
                 .where(Handoff.status == "open")
-                .order_by(Handoff.opened_at)
+                .order_by(Handoff.urgent.desc(), Handoff.opened_at)
             )
             views = []
             for handoff in session.execute(query).scalars():

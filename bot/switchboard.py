@@ -8,21 +8,32 @@ staff web page reads the queue from the database.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from actions.handoff import END_HANDOFF_PAYLOAD
-from actions.render import is_rtl
+from babel.dates import format_date, format_time
+
 from bot.core import Incoming, OrientaCore, Turn
 from bot.formatting import bidi_safe_reply, isolate
 from bot.handoff import HandoffDesk, HandoffView
 from knowledge.db import DatabaseUnavailableError
-from orienta.i18n import get_translator
+from knowledge.directory import reopens
+from knowledge.repository import KnowledgeRepository
+from knowledge.words import is_urgent
+from orienta.dialogue import EMERGENCY_PAYLOAD, END_HANDOFF_PAYLOAD
+from orienta.i18n import get_translator, is_rtl
 from orienta.langid import hint_language
 from orienta.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
+
+
+def utcnow() -> dt.datetime:
+    """Now, in UTC (a function, so that tests can move the clock)."""
+    return dt.datetime.now(dt.UTC)
+
 
 HUMAN_HANDOFF = "human_handoff"
 FORGET_COMMAND = "/forget"
@@ -111,21 +122,74 @@ class Switchboard:
                 await self._notify("handoff_closed", handoff, "user")
             return self._reply(message, language, "handoff.ended")
         if handoff is not None:
-            line = self._staff_line(message)
-            updated = self.desk.add(handoff.id, "user", line)
-            if updated is not None:
-                await self._notify("user_wrote", updated, line)
-                if message.kind == "media":  # staff cannot see it either: say so
-                    turn = self._reply(message, handoff.language, "error.media")
-                else:  # paused: a person answers, Orienta stays quiet
-                    turn = Turn(message.text, handoff.language, HUMAN_HANDOFF, 1.0,
-                                language_source="previous")  # fmt: skip
-                turn.handoff_id = handoff.id
+            turn = await self._paused(message, handoff, typed)
+            if turn is not None:
                 return turn
         turn = await self.core.handle(message)
         if any(r.get("handoff") == "open" for r in turn.requests):
             return await self._open(message, turn)
         return turn
+
+    async def _paused(self, message: Incoming, handoff: HandoffView, typed: str) -> Turn | None:
+        """A message while a person has the conversation: it goes to staff. Danger or urgent
+        need is answered at once with the emergency numbers, and the handoff marked urgent;
+        outside office hours every message is acknowledged with when a person will read it."""
+        line = self._staff_line(message)
+        updated = self.desk.add(handoff.id, "user", line)
+        if updated is None:  # closed meanwhile: the assistant answers
+            return None
+        urgent = message.kind == "text" and message.location is None and is_urgent(typed)
+        if urgent:
+            updated = self.desk.mark_urgent(handoff.id) or updated
+            staff = get_translator(self.settings.staff_language, self.settings.fallback_languages)
+            line = f"⚠️ {staff('staff.urgent')}: {line}"
+        await self._notify("user_wrote", updated, line)
+        language = handoff.language
+        if urgent:
+            turn = await self.core.handle(
+                Incoming(
+                    message.channel,
+                    message.user_id,
+                    None,
+                    payload=EMERGENCY_PAYLOAD,
+                    address=message.address,
+                )
+            )
+            turn.text, turn.language_source = message.text, "previous"
+            turn.replies.append({"text": self._translate(language, "handoff.urgent_marked")})
+        elif message.kind == "media":  # staff cannot see it either: say so
+            turn = self._reply(message, language, "error.media")
+        else:  # paused: a person answers; outside office hours, say when
+            turn = Turn(message.text, language, HUMAN_HANDOFF, 1.0, language_source="previous")
+            later = self._staff_reopen(language)
+            if later is not None:
+                t = get_translator(language, self.settings.fallback_languages)
+                turn.replies = [{
+                    "text": t("handoff.paused_later", **later),
+                    "buttons": [
+                        {"title": t("button.emergency"), "payload": EMERGENCY_PAYLOAD},
+                        {"title": t("button.end_handoff"), "payload": END_HANDOFF_PAYLOAD},
+                    ],
+                }]  # fmt: skip
+        turn.handoff_id = handoff.id
+        return turn
+
+    def _staff_reopen(self, language: str) -> dict[str, str] | None:
+        """When the staff office opens again, formatted; None when it is open (or unknown)."""
+        try:
+            offices = KnowledgeRepository(self.settings.database_url).offices(
+                [self.settings.handoff_office]
+            )
+        except DatabaseUnavailableError as exc:
+            logger.warning("handoff hours: %s", exc)
+            return None
+        opening = reopens(offices[0] if offices else None, utcnow())
+        if opening is None:
+            return None
+        return {
+            "day": format_date(opening.date(), "full", locale=language),
+            "time": format_time(opening, "short", locale=language),
+        }
 
     async def _language_of(self, message: Incoming) -> str:
         """The user's language without a message to detect it from."""

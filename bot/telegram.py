@@ -457,6 +457,8 @@ def staff_summary(t: Translator, handoff: HandoffView, lines: int = 12) -> str:
     transcript = [
         f"{labels[line.sender]}: {shorten(line.text, 400)}" for line in handoff.transcript[-lines:]
     ]
+    if handoff.urgent:
+        head = f"⚠️ {t('staff.urgent')} · {head}"
     return "\n".join([head, "", *transcript, "", t("staff.reply_hint")])
 
 

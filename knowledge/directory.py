@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import yaml
-
-from knowledge.loader import KNOWLEDGE_DIR, WEEKDAYS
+from knowledge.loader import WEEKDAYS
 from knowledge.models import Comune, Office
+from knowledge.words import contains, lexicon
 from orienta.text import normalize
 
 ROME = ZoneInfo("Europe/Rome")
@@ -60,6 +58,13 @@ def next_opening(office: Office, now: dt.datetime, days: int = 14) -> dt.datetim
     return None
 
 
+def reopens(office: Office | None, now: dt.datetime) -> dt.datetime | None:
+    """When a closed office opens again; None when it is open now or its hours are unknown."""
+    if office is None or not (office.hours or office.always_open) or is_open(office, now):
+        return None
+    return next_opening(office, now)
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -67,35 +72,16 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
-@lru_cache(maxsize=1)
-def office_names() -> dict[str, str]:
-    """Normalised word → office kind, longest words first."""
-    raw = yaml.safe_load((KNOWLEDGE_DIR / "office_names.yml").read_text(encoding="utf-8")) or {}
-    pairs = {normalize(str(word)): kind for kind, words in raw.items() for word in words}
-    return dict(sorted(pairs.items(), key=lambda kv: -len(kv[0])))
-
-
-def _words(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
-
-
-def _contains(text: str, word: str) -> bool:
-    """Whole-word match for Latin words, substring for other scripts (Chinese has no spaces)."""
-    if not word.isascii():
-        return word in text
-    return f" {_words(word)} " in f" {_words(text)} "
-
-
 def kind_in_text(text: str) -> str | None:
-    norm = normalize(text)
-    return next((kind for word, kind in office_names().items() if _contains(norm, word)), None)
+    """The kind of office a message names (knowledge/office_names.yml)."""
+    return lexicon("office_names.yml").find(text)
 
 
 def place_in_text(text: str, comuni: list[Comune]) -> Place | None:
     """The comune named in the message (the longest name wins: 'Riva del Garda' over 'Riva')."""
     norm = normalize(text)
     for comune in sorted(comuni, key=lambda c: -len(c.name)):
-        if _contains(norm, normalize(comune.name)):
+        if contains(norm, normalize(comune.name)):
             return Place(comune.name, comune.area_id, comune.lat, comune.lon)
     return None
 

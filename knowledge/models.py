@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -132,6 +133,8 @@ class Handoff(Base):
     last_activity_at = Column(DateTime, nullable=False)  # UTC
     closed_at = Column(DateTime)
     closed_by = Column(String(16))  # staff | user | timeout
+    #: the user wrote about danger or urgent need: staff see it first
+    urgent = Column(Boolean, nullable=False, default=False, server_default=false())
 
     messages = relationship(
         "HandoffMessage",

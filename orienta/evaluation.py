@@ -208,28 +208,52 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def predict(model: Path, gold: list[Gold]) -> list[dict[str, Any]]:
-    from bot.core import Incoming, OrientaCore
+async def predict(core: Any, gold: list[Gold]) -> list[dict[str, Any]]:
+    from bot.core import Incoming
 
     rows = []
-    async with OrientaCore(model) as core:
-        for i, g in enumerate(gold):
-            turn = await core.handle(Incoming("eval", f"eval-{i}", g.text))
-            rows.append({"text": g.text, "language": turn.language, "topic": turn.topic,
-                         "confidence": turn.confidence, "answer": turn.answer})  # fmt: skip
+    for i, g in enumerate(gold):
+        turn = await core.handle(Incoming("eval", f"eval-{i}", g.text))
+        rows.append({"text": g.text, "language": turn.language, "topic": turn.topic,
+                     "confidence": turn.confidence, "answer": turn.answer})  # fmt: skip
     return rows
 
 
-async def run_evaluation(model: Path, gold_file: Path, report_dir: Path, check: bool) -> int:
+def _print_summary(report: dict[str, Any]) -> None:
+    for key, value in report["summary"].items():
+        target = report["targets"].get(key)
+        mark = (
+            ""
+            if not target
+            else ("  ok" if target["met"] else f"  BELOW TARGET {target['target']}")
+        )
+        print(f"{key:26} {value}{mark}")
+
+
+async def run_evaluation(
+    model: Path,
+    gold_file: Path,
+    report_dir: Path,
+    check: bool,
+    conversations_path: Path | None = None,
+) -> int:
+    """Single questions (``gold_file``) and, when given, held-out conversations."""
+    from bot.core import OrientaCore
+    from orienta import conversations as conv
+    from orienta.topics import load_topic_map
+
     try:
         gold = load_gold(gold_file)
+        dialogues = conv.load_conversations(conversations_path) if conversations_path else []
     except (FileNotFoundError, ValueError) as exc:
         print(f"orienta eval: {exc}", file=sys.stderr)
         return 2
     if not gold:
         print(f"orienta eval: no gold rows in {gold_file}", file=sys.stderr)
         return 2
-    pred = await predict(model, gold)
+    async with OrientaCore(model) as core:
+        pred = await predict(core, gold)
+        played = await conv.play(core, dialogues) if dialogues else []
     report = score(gold, pred)
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "eval.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
@@ -239,18 +263,27 @@ async def run_evaluation(model: Path, gold_file: Path, report_dir: Path, check: 
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     s = report["summary"]
     print(f"model: {model.name}   gold: {gold_file} ({s['rows']} rows)")
-    for key, value in s.items():
-        target = report["targets"].get(key)
-        mark = (
-            ""
-            if not target
-            else ("  ok" if target["met"] else f"  BELOW TARGET {target['target']}")
-        )
-        print(f"{key:26} {value}{mark}")
+    _print_summary(report)
     print(
         "per language: " + "  ".join(f"{k} {v['accuracy']}" for k, v in report["languages"].items())
     )
     pairs = (f"{c['gold']}→{c['predicted']} ×{c['count']}" for c in report["confused_pairs"][:5])
     print("most confused: " + "; ".join(pairs))
     print(f"report: {report_dir / 'eval.md'}")
-    return 1 if check and not report["all_targets_met"] else 0
+    met = report["all_targets_met"]
+    if dialogues:
+        domain = frozenset(load_topic_map().domain_ids)
+        conv_report = conv.score_conversations(dialogues, played, domain)
+        (report_dir / "conversations.json").write_text(
+            json.dumps({**conv_report, "played": played}, ensure_ascii=False, indent=1)
+        )
+        (report_dir / "conversations.md").write_text(
+            conv.render_markdown(conv_report), encoding="utf-8"
+        )
+        print(f"\nconversations: {conversations_path}")
+        _print_summary(conv_report)
+        kinds = conv_report["kinds"].items()
+        print("by kind: " + "  ".join(f"{k} {v['accuracy']}" for k, v in kinds))
+        print(f"report: {report_dir / 'conversations.md'}")
+        met = met and conv_report["all_targets_met"]
+    return 1 if check and not met else 0

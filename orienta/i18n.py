@@ -105,3 +105,11 @@ def language_name(code: str, in_language: str | None = None) -> str:
         return Locale.parse(code).get_display_name(in_language or code) or code
     except (ValueError, TypeError):
         return code
+
+
+def is_rtl(language: str) -> bool:
+    """Whether ``language`` is written right to left (the one RTL test, from Babel's CLDR)."""
+    try:
+        return Locale.parse(language).character_order == "right-to-left"
+    except (ValueError, TypeError):
+        return False

@@ -11,6 +11,16 @@ from typing import Any
 
 import yaml
 
+from orienta.dialogue import (
+    COMUNE_SLOT,
+    FOLLOW_UP_INTENTS,
+    LANGUAGE_SLOT,
+    LAST_TOPIC_SLOT,
+    MISSES_SLOT,
+    OFFER_SLOT,
+    PERSON_SLOT,
+    PREFERRED_LANGUAGE_SLOT,
+)
 from orienta.paths import CORE_DATA_DIR, DOMAIN_FILE
 from orienta.topics import OUT_OF_SCOPE, TopicMap
 
@@ -18,6 +28,8 @@ ANSWER_TOPIC = "action_answer_topic"
 #: domain topics with an action of their own (all others go to ANSWER_TOPIC)
 TOPIC_ACTIONS: dict[str, str] = {"find_office": "action_find_office"}
 FALLBACK = "action_fallback"
+#: follow-ups that name no topic are answered from the conversation's current topic
+FOLLOW_UP = "action_follow_up"
 #: the action that handles each conversation topic (domain topics all go to ANSWER_TOPIC)
 CONVERSATION_ACTIONS: dict[str, str] = {
     "greet": "action_conversation",
@@ -48,30 +60,35 @@ def action_for(topic_id: str, topics: TopicMap) -> str:
         ) from None
 
 
+def _custom_slot() -> dict[str, Any]:
+    """A slot set by actions (the one place that knows what it means)."""
+    return {"type": "text", "influence_conversation": False, "mappings": [{"type": "custom"}]}
+
+
 def domain(topics: TopicMap) -> dict[str, Any]:
-    actions = sorted({action_for(t, topics) for t in topics.ids} | {FALLBACK})
+    actions = sorted({action_for(t, topics) for t in topics.ids} | {FALLBACK, FOLLOW_UP})
+    slots: dict[str, Any] = {
+        LANGUAGE_SLOT: {
+            "type": "text",
+            "influence_conversation": False,
+            "mappings": [{"type": "from_entity", "entity": "language"}],
+        }
+    }
+    for name in (
+        PREFERRED_LANGUAGE_SLOT,
+        LAST_TOPIC_SLOT,
+        COMUNE_SLOT,
+        PERSON_SLOT,
+        OFFER_SLOT,
+        MISSES_SLOT,
+    ):
+        slots[name] = _custom_slot()
     return {
         "version": "3.1",
-        "intents": topics.ids,
-        # area, part, latitude and longitude come from button payloads and shared locations
-        "entities": ["language", "area", "part", "latitude", "longitude"],
-        "slots": {
-            "language": {
-                "type": "text",
-                "influence_conversation": False,
-                "mappings": [{"type": "from_entity", "entity": "language"}],
-            },
-            "preferred_language": {
-                "type": "text",
-                "influence_conversation": False,
-                "mappings": [{"type": "custom"}],
-            },
-            "last_topic": {
-                "type": "text",
-                "influence_conversation": False,
-                "mappings": [{"type": "custom"}],
-            },
-        },
+        "intents": [*topics.ids, *FOLLOW_UP_INTENTS],
+        # area, part, topic, kind, more, latitude, longitude: from button payloads and locations
+        "entities": ["language", "area", "part", "topic", "kind", "more", "latitude", "longitude"],
+        "slots": slots,
         "actions": actions,
         "session_config": {"session_expiration_time": 60, "carry_over_slots_to_new_session": True},
     }
@@ -81,6 +98,10 @@ def rules(topics: TopicMap) -> dict[str, Any]:
     items = [
         {"rule": f"answer {t}", "steps": [{"intent": t}, {"action": action_for(t, topics)}]}
         for t in topics.ids
+    ]
+    items += [
+        {"rule": f"follow-up {i}", "steps": [{"intent": i}, {"action": FOLLOW_UP}]}
+        for i in FOLLOW_UP_INTENTS
     ]
     items.append(
         {"rule": "low NLU confidence", "steps": [{"intent": "nlu_fallback"}, {"action": FALLBACK}]}

@@ -19,13 +19,12 @@ from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from actions.render import is_rtl
 from bot.core import Incoming, Turn
 from bot.handoff import HandoffView
 from bot.switchboard import DeliveryError, Switchboard
 from bot.telegram import TelegramChannel
 from bot.whatsapp import WhatsAppChannel
-from orienta.i18n import get_translator, language_name
+from orienta.i18n import get_translator, is_rtl, language_name
 from orienta.langid import hint_language
 from orienta.settings import Settings
 
@@ -50,6 +49,7 @@ WEB_KEYS = (
 )
 STAFF_KEYS = (
     "staff.page_title",
+    "staff.urgent",
     "staff.queue_empty",
     "staff.reply_placeholder",
     "staff.send",
@@ -129,6 +129,7 @@ def handoff_json(handoff: HandoffView) -> dict[str, Any]:
         "language_name": language_name(handoff.language),
         "direction": direction(handoff.language),
         "opened_at": handoff.opened_at.isoformat() + "Z",
+        "urgent": handoff.urgent,
         "transcript": [
             {"sender": line.sender, "text": line.text, "at": line.at.isoformat() + "Z"}
             for line in handoff.transcript

@@ -8,7 +8,7 @@ import pytest
 
 from actions.common import answer_language
 from actions.conversation import ActionConversation
-from actions.fallback import ActionFallback, ActionOutOfScope
+from actions.fallback import ActionOutOfScope
 from actions.handoff import ActionHumanHandoff, when_staff_answer
 from actions.language import ActionChangeLanguage
 from actions.menu import ActionHelpMenu
@@ -17,11 +17,12 @@ from actions.topic_answer import ActionAnswerTopic
 from knowledge.db import migrate, session_scope
 from knowledge.loader import load
 from knowledge.store import import_knowledge
+from orienta.dialogue import first_reply_limit
 from orienta.i18n import get_translator, language_name
 from orienta.settings import get_settings
 from orienta.topics import TopicMap, load_topic_map
 
-from .conftest import make_tracker, run_action, use_database
+from .conftest import make_tracker, reported, run_action, said, use_database
 
 
 def test_stored_choice_wins_over_the_detected_language() -> None:
@@ -37,15 +38,28 @@ def test_topic_answer_comes_from_the_knowledge_base(with_knowledge: str) -> None
     messages, events = run_action(
         ActionAnswerTopic(), make_tracker("rinnovo", "permit_renewal", language="it")
     )
+    t = get_translator("it")
     answer = messages[0]["text"]
     assert answer.startswith("Chiedi il rinnovo almeno 60 giorni prima")
-    assert f"{get_translator('it')('answer.sources')} cinformi.it" in answer
+    assert f"{t('answer.next_step')} Prendi il kit postale" in answer  # the first step only
+    assert t("answer.documents") not in answer  # the rest on request
+    assert f"{t('answer.sources')} cinformi.it" in answer
     assert "24 novembre 2026" in answer  # the last-verified date, in Italian
-    assert messages[0]["buttons"][0]["payload"] == "/find_office"
-    assert any("Questura di Trento" in m["text"] for m in messages[1:])  # an office card
-    assert events == [
-        {"event": "slot", "timestamp": None, "name": "last_topic", "value": "permit_renewal"}
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        '/permit_renewal{"part": "steps"}',
+        '/permit_renewal{"part": "documents"}',
+        '/permit_fees{"part": "costs"}',  # what a permit costs is one topic for all
+        '/find_office{"topic": "permit_renewal"}',
+        "/human_handoff",
     ]
+    assert len(said(messages)) == 1  # office cards come with "Where do I go?"
+    assert reported(messages) == "permit_renewal"
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "last_topic",
+        "value": "permit_renewal",
+    } in (events)
 
 
 def test_missing_translation_falls_back_and_says_so(
@@ -63,7 +77,7 @@ def test_missing_translation_falls_back_and_says_so(
     t = get_translator("fr")
     assert messages[0]["text"] == t("language.fallback", language=language_name("en", "fr"))
     assert messages[1]["text"].startswith("Renew at least 60 days before.")
-    assert t("answer.steps") in messages[1]["text"]  # labels stay in the user's language
+    assert t("answer.next_step") in messages[1]["text"]  # labels stay in the user's language
 
 
 def test_database_down_gets_a_clear_reply_in_the_user_language(database_down: None) -> None:
@@ -100,7 +114,8 @@ def test_where_do_i_go_uses_the_last_topic(with_knowledge: str) -> None:
         "/find_office", "find_office", language="en", last_topic="permit_renewal"
     )
     messages, _ = run_action(ActionFindOffice(), tracker)
-    assert messages and all(m["text"].startswith("🏢") for m in messages)
+    cards = said(messages)
+    assert len(cards) == 1 and cards[0]["text"].startswith("🏢")  # one card at a time
 
 
 def test_help_menu_lists_every_area_in_arabic(topic_map: TopicMap) -> None:
@@ -113,16 +128,19 @@ def test_help_menu_lists_every_area_in_arabic(topic_map: TopicMap) -> None:
 @pytest.mark.parametrize(
     "intent", ["greet", "thanks", "goodbye", "affirm", "deny", "bot_challenge"]
 )
-def test_conversation_replies_with_its_own_message(intent: str) -> None:
-    messages, _ = run_action(ActionConversation(), make_tracker("x", intent, language="fr"))
+def test_conversation_replies_with_its_own_message(intent: str, with_knowledge: str) -> None:
+    messages, _ = run_action(ActionConversation(), make_tracker("merci", intent, language="fr"))
     assert messages[0]["text"] == get_translator("fr")(intent)
 
 
-def test_out_of_scope_and_fallback_say_what_orienta_can_do() -> None:
-    for action, key in ((ActionOutOfScope(), "out_of_scope"), (ActionFallback(), "fallback")):
-        messages, _ = run_action(action, make_tracker("x", "out_of_scope", language="sq"))
-        t = get_translator("sq")
-        assert messages[0]["text"].startswith(t(key)) and t("help.intro") in messages[0]["text"]
+def test_out_of_scope_says_what_orienta_can_do_and_offers_a_person(with_knowledge: str) -> None:
+    messages, _ = run_action(
+        ActionOutOfScope(), make_tracker("recette pizza", "out_of_scope", language="sq")
+    )
+    t = get_translator("sq")
+    assert messages[0]["text"].startswith(t("out_of_scope"))
+    assert t("help.intro") in messages[0]["text"]
+    assert messages[0]["buttons"][-1] == {"title": t("button.person"), "payload": "/human_handoff"}
 
 
 @pytest.mark.usefixtures("with_knowledge")
@@ -194,11 +212,13 @@ def test_change_language_without_a_name_offers_buttons() -> None:
 def test_menu_offers_the_areas_then_their_topics(topic_map: TopicMap) -> None:
     messages, _ = run_action(ActionHelpMenu(), make_tracker("menu", "help", language="ro"))
     payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert payloads == [f'/help{{"area": "{a}"}}' for a in topic_map.domain_areas]
+    areas = [f'/help{{"area": "{a}"}}' for a in topic_map.domain_areas]
+    assert payloads == [*areas, "/human_handoff"]  # every menu offers a person
     area = {"entity": "area", "value": "housing"}
     messages, _ = run_action(ActionHelpMenu(), make_tracker("/help", "help", "ro", entities=[area]))
     assert [b["payload"] for b in messages[0]["buttons"]] == [
-        f"/{t.id}" for t in topic_map.in_area("housing")
+        *(f"/{t.id}" for t in topic_map.in_area("housing")),
+        "/human_handoff",
     ]
     assert messages[0]["buttons"][0]["title"] == get_translator("ro")("topic.housing_search")
 
@@ -216,7 +236,7 @@ def test_what_documents_button_answers_with_the_documents(with_knowledge: str) -
         ActionAnswerTopic(),
         make_tracker("/permit_renewal", "permit_renewal", "it", entities=[part]),
     )
-    assert len(messages) == 1
+    assert len(said(messages)) == 1
     assert (
         "4 foto tessera uguali" in messages[0]["text"] and "Cosa fare:" not in messages[0]["text"]
     )
@@ -231,9 +251,10 @@ def test_a_shared_location_gets_the_nearest_offices(with_knowledge: str) -> None
     assert distance.startswith("A ") and distance.endswith(" km da te.")  # "A 1,2 km da te."
 
 
-def test_every_topic_in_every_language_answers_with_sources(
+def test_every_first_reply_fits_one_phone_screen_with_its_sources(
     with_knowledge: str, topic_map: TopicMap
 ) -> None:
+    """Every topic × language: at most 600 characters (300 in Chinese), sources and date."""
     failures = []
     for topic in topic_map.domain_ids:
         if topic == "find_office":  # answered by the directory, not by a text answer
@@ -249,4 +270,6 @@ def test_every_topic_in_every_language_answers_with_sources(
                 failures.append(f"{topic}/{language}")
             elif not all(part in text for part in t("answer.verified", date="\0").split("\0")):
                 failures.append(f"{topic}/{language}: no checked-on date")
+            elif len(text) > first_reply_limit(language):
+                failures.append(f"{topic}/{language}: {len(text)} characters")
     assert not failures, failures

@@ -1,4 +1,6 @@
-from bot.core import conversation_id, topic_of
+from bot.core import conversation_id, split_replies, topic_of
+
+TOPICS = frozenset({"permit_renewal", "permit_fees", "out_of_scope", "greet"})
 
 
 def test_low_confidence_is_reported_as_out_of_scope() -> None:
@@ -6,14 +8,24 @@ def test_low_confidence_is_reported_as_out_of_scope() -> None:
         "intent": {"name": "nlu_fallback", "confidence": 0.45},
         "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.45}],
     }
-    assert topic_of(parse) == ("out_of_scope", 0.45)
+    assert topic_of(parse, [], TOPICS) == ("out_of_scope", 0.45)
 
 
 def test_topic_is_the_intent() -> None:
-    assert topic_of({"intent": {"name": "permit_renewal", "confidence": 0.93}}) == (
-        "permit_renewal",
-        0.93,
-    )
+    parse = {"intent": {"name": "permit_renewal", "confidence": 0.93}}
+    assert topic_of(parse, [], TOPICS) == ("permit_renewal", 0.93)
+
+
+def test_the_topic_reported_is_the_one_whose_answer_was_given() -> None:
+    """'how much?' after a renewal is answered from permit_fees, and reported so."""
+    parse = {"intent": {"name": "ask_cost", "confidence": 0.8}}
+    _, requests = split_replies([{"custom": {"answered": "permit_fees"}}, {"text": "€ 116"}])
+    assert topic_of(parse, requests, TOPICS) == ("permit_fees", 0.8)
+
+
+def test_an_intent_outside_the_topic_map_is_never_reported() -> None:
+    parse = {"intent": {"name": "ask_cost", "confidence": 0.8}}
+    assert topic_of(parse, [], TOPICS) == ("out_of_scope", 0.8)
 
 
 def test_conversation_ids_are_stable_and_do_not_reveal_the_user() -> None:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from orienta.conversations import load_conversations
+from orienta.dialogue import FOLLOW_UP_INTENTS
 from orienta.evaluation import load_gold
 from orienta.nlu_data import Example, NluDataError, iter_examples, read_file
 from orienta.paths import EVAL_DIR, NLU_DATA_DIR
@@ -14,6 +16,8 @@ from orienta.topics import OUT_OF_SCOPE, TopicMap
 MIN_DOMAIN = 15
 MIN_OUT_OF_SCOPE = 30
 MIN_CONVERSATION = 5
+MIN_FOLLOW_UP = 25
+FOLLOW_UP_FILE = "followup"
 HEADER = 'version: "3.1"\nnlu:\n- intent: job_search\n  examples: |\n'
 
 
@@ -22,16 +26,28 @@ def examples() -> list[Example]:
     return list(iter_examples(NLU_DATA_DIR))
 
 
-def test_every_language_has_every_topic_and_no_other(
+def test_every_language_has_every_topic_and_follow_up_and_no_other(
     examples: list[Example], topic_map: TopicMap, languages: tuple[str, ...]
 ) -> None:
     intents = defaultdict(set)
     for e in examples:
         intents[e.language].add(e.intent)
+    expected = set(topic_map.ids) | set(FOLLOW_UP_INTENTS)
     for lang in languages:
-        assert intents[lang] == set(topic_map.ids), (
-            f"{lang}: missing {set(topic_map.ids) - intents[lang]}"
-        )
+        assert intents[lang] == expected, f"{lang}: missing {expected - intents[lang]}"
+
+
+def test_enough_follow_ups_per_kind_and_language(
+    examples: list[Example], languages: tuple[str, ...]
+) -> None:
+    counts = Counter((e.language, e.intent) for e in examples)
+    short = [
+        f"{lang}/{intent}: {counts[(lang, intent)]}"
+        for lang in languages
+        for intent in FOLLOW_UP_INTENTS
+        if counts[(lang, intent)] < MIN_FOLLOW_UP
+    ]
+    assert not short, short
 
 
 def test_enough_examples_per_topic_and_language(
@@ -54,10 +70,13 @@ def test_enough_examples_per_topic_and_language(
 def test_topics_live_in_the_file_of_their_area(
     examples: list[Example], topic_map: TopicMap
 ) -> None:
+    def placed(e: Example) -> bool:  # follow-ups (and "where?" follow-ups) in followup.yml
+        if e.file.stem == FOLLOW_UP_FILE:
+            return e.intent in FOLLOW_UP_INTENTS or e.intent == "find_office"
+        return e.intent in topic_map.topics and e.file.stem == topic_map.topics[e.intent].area
+
     misplaced = {
-        f"{e.file.relative_to(NLU_DATA_DIR)}: {e.intent}"
-        for e in examples
-        if e.file.stem != topic_map.topics[e.intent].area
+        f"{e.file.relative_to(NLU_DATA_DIR)}: {e.intent}" for e in examples if not placed(e)
     }
     assert not misplaced, sorted(misplaced)
 
@@ -81,6 +100,29 @@ def test_held_out_questions_are_not_in_the_training_data(examples: list[Example]
         g.id
         for g in load_gold(EVAL_DIR / "heldout")
         if normalize(g.text).strip(" ?!.¿¡؟") in trained
+    ]
+    assert not leaked, leaked
+
+
+def test_held_out_conversations_cover_every_language_and_kind_apart_from_training(
+    examples: list[Example], languages: tuple[str, ...], topic_map: TopicMap
+) -> None:
+    conversations = load_conversations(EVAL_DIR / "heldout" / "conversations")
+    assert len(conversations) >= 60
+    assert {c.lang for c in conversations} == set(languages)
+    assert all(2 <= len(c.turns) <= 5 for c in conversations)
+    kinds = {t.kind for c in conversations for t in c.turns}
+    assert kinds >= {"cost", "where", "documents", "time", "lost", "other_person", "short_reply"}
+    assert {x for c in conversations for t in c.turns for x in t.topics} <= set(topic_map.ids)
+    trained = {normalize(e.text).strip(" ?!.¿¡؟") for e in examples}
+    leaked = [
+        f"{c.id}: {t.text}"
+        for c in conversations
+        for t in c.turns
+        # "thanks a lot" or a one-word greeting is the same everywhere
+        if t.kind != "short_reply"
+        and len(t.text.split()) > 2
+        and normalize(t.text).strip(" ?!.¿¡؟") in trained
     ]
     assert not leaked, leaked
 

@@ -38,7 +38,8 @@
       section.className = "handoff"; section.setAttribute("aria-labelledby", "h" + h.id);
       const title = document.createElement("h2");
       title.id = "h" + h.id;
-      title.textContent = "#" + h.id + " · " + h.channel + " · " + h.language_name + " · " +
+      if (h.urgent) section.classList.add("urgent");
+      title.textContent = (h.urgent ? "⚠️ " + ui.strings.urgent + " · " : "") + "#" + h.id + " · " + h.channel + " · " + h.language_name + " · " +
         ui.strings.opened_at.replace("{time}", new Date(h.opened_at).toLocaleString(ui.language));
       const transcript = document.createElement("div");
       transcript.className = "log"; transcript.setAttribute("role", "log");
