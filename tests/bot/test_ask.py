@@ -80,3 +80,24 @@ def test_single_question_is_readable(fast_model: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     header, _, answer = result.stdout.partition("\n")
     assert header.startswith("[uk ·") and answer.strip()
+
+
+def test_rows_of_one_conversation_follow_each_other(fast_model: Path) -> None:
+    """Rows with the same "conversation" are one conversation, in input order; interleaved
+    conversations and rows without one stay apart."""
+    rows: list[dict[str, object] | str] = [
+        {"conversation": "a", "text": "Devo rinnovare il permesso di soggiorno, come faccio?"},
+        {"conversation": 7, "text": "how do i open a bank account in italy?"},
+        {"conversation": "a", "text": "e quanto costa?"},
+        {"text": "e quanto costa?"},
+        {"conversation": 7, "text": "where do i go for that?"},
+        {"conversation": ["a"], "text": "e quanto costa?"},
+    ]
+    out = ask_jsonl(fast_model, rows)
+    assert [r.get("conversation") for r in out[:5]] == ["a", 7, "a", None, 7]
+    assert out[0]["topic"] == "permit_renewal" and out[1]["topic"] == "bank_account"
+    assert out[2]["topic"] == "permit_fees"  # "how much?" after a permit: what a permit costs
+    assert out[3]["topic"] != "permit_fees"  # alone, it refers to nothing
+    assert out[4]["topic"] == "find_office"
+    assert "🏢" in str(out[4]["answer"])
+    assert "line 6" in str(out[5]["error"]) and "conversation" in str(out[5]["error"])

@@ -29,6 +29,12 @@ from .test_telegram import keyboard_payloads, replies, texts, update
 _users = itertools.count(950_000_001)
 
 
+def in_office_hours(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Tuesday morning, when Cinformi Trento (the handoff office) is open."""
+    tuesday = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("bot.switchboard.utcnow", lambda: tuesday)
+
+
 @pytest.fixture
 def state_url(database_url: str) -> str:
     """A migrated database: SQLite, and PostgreSQL in a throw-away schema."""
@@ -132,7 +138,8 @@ def test_without_a_token_the_staff_api_refuses_other_computers(state_url: str) -
 
 
 @pytest.mark.slow
-def test_round_trip_over_telegram(stack: Stack) -> None:
+def test_round_trip_over_telegram(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    in_office_hours(monkeypatch)  # outside them, each message is acknowledged
     user = next(_users)
     t = get_translator("fr")
     staff_t = get_translator(stack.settings.staff_language)
@@ -192,7 +199,8 @@ def test_round_trip_over_telegram(stack: Stack) -> None:
 
 
 @pytest.mark.slow
-def test_round_trip_over_the_web_chat(stack: Stack) -> None:
+def test_round_trip_over_the_web_chat(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    in_office_hours(monkeypatch)
     session = f"websession{next(_users)}"
     api = f"{stack.web_url}/api"
     question = {"session": session, "text": "أريد التحدث مع شخص من فضلك", "language": "ar"}
@@ -278,3 +286,15 @@ def test_a_reply_that_cannot_be_delivered_is_reported_to_staff(stack: Stack) -> 
     after = httpx.get(f"{stack.web_url}/api/staff/handoffs").json()["handoffs"]
     mine = next(h for h in after if h["id"] == handoff["id"])
     assert mine["transcript"][-1]["sender"] != "staff"  # not recorded as said
+
+
+def test_urgent_handoffs_come_first_in_the_queue(state_url: str) -> None:
+    desk = HandoffDesk(timeout_minutes=60, url=state_url)
+    older, _ = desk.open("u1", "web", "s1", "it", None, [])
+    newer, _ = desk.open("u2", "web", "s2", "ar", None, [])
+    assert [h.id for h in desk.queue()] == [older.id, newer.id]
+    marked = desk.mark_urgent(newer.id)
+    assert marked is not None and marked.urgent
+    assert [(h.id, h.urgent) for h in desk.queue()] == [(newer.id, True), (older.id, False)]
+    desk.close(older.id, "staff")
+    assert desk.mark_urgent(older.id) is None  # closed: nothing to mark

@@ -92,7 +92,7 @@ def test_a_question_is_answered_in_its_language_with_follow_up_buttons(stack: St
     t = get_translator("ar")
     assert answer.params["text"].startswith("\u200f")  # right-to-left Arabic answer
     payloads = keyboard_payloads(answer)
-    assert "/find_office" in payloads and "/human_handoff" in payloads
+    assert any(p.startswith("/find_office") for p in payloads) and "/human_handoff" in payloads
     titles = [b["text"] for row in answer.params["reply_markup"]["inline_keyboard"] for b in row]
     assert t("button.where") in titles
 
@@ -147,7 +147,7 @@ def test_in_groups_only_mentions_and_replies_are_answered(stack: Stack) -> None:
     # updates are handled in order: had the plain message been answered, it would come first
     assert "codice fiscale" in calls[0].params["text"]
     assert "@orienta_test_bot" not in calls[0].params["text"]
-    assert len([c for c in texts(stack, group) if "codice fiscale" in c]) == 1
+    assert calls[1].params["text"].startswith("🏢")  # the reply "e dove devo andare?": an office
 
 
 def test_a_burst_of_messages_is_answered_in_order(stack: Stack) -> None:
