@@ -20,6 +20,7 @@ from actions.common import (
     answered,
     entity,
     latest_intent,
+    latest_text,
     person_button,
     translator_for,
 )
@@ -28,7 +29,15 @@ from knowledge.db import DatabaseUnavailableError
 from knowledge.follow_ups import follow_up_topic
 from knowledge.models import Answer
 from knowledge.repository import FoundAnswer, KnowledgeRepository
-from orienta.dialogue import LAST_TOPIC_SLOT, MISSES_SLOT, OFFER_SLOT, PARTS
+from knowledge.words import is_urgent
+from orienta.dialogue import (
+    EMERGENCY,
+    EMERGENCY_PAYLOAD,
+    LAST_TOPIC_SLOT,
+    MISSES_SLOT,
+    OFFER_SLOT,
+    PARTS,
+)
 from orienta.i18n import Translator, language_name
 
 logger = logging.getLogger(__name__)
@@ -112,6 +121,26 @@ def _say_found(
         dispatcher.utter_message(text=text, buttons=buttons)
 
 
+#: topics that already answer an urgent need themselves
+URGENT_TOPICS = frozenset({EMERGENCY, "reception_centres"})
+
+
+def emergency_first(dispatcher: CollectingDispatcher, tracker: Tracker, topic_id: str) -> None:
+    """Danger or urgent need in a question about something else ("my child is sick, which
+    doctor?"): the emergency numbers come first, with a button to the emergency answer."""
+    if topic_id in URGENT_TOPICS or not is_urgent(latest_text(tracker)):
+        return
+    t = translator_for(tracker)
+    try:
+        found = KnowledgeRepository().answer(EMERGENCY, answer_chain(answer_language(tracker)))
+    except DatabaseUnavailableError as exc:
+        logger.warning("emergency answer: %s", exc)
+        return
+    if found is not None:
+        button = {"title": t("button.emergency"), "payload": EMERGENCY_PAYLOAD}
+        dispatcher.utter_message(text=f"🚨 {found.answer.short}", buttons=[button])
+
+
 class ActionAnswerTopic(Action):
     """A topic's first reply, or the part a button asked for ({"part": "costs"})."""
 
@@ -122,6 +151,7 @@ class ActionAnswerTopic(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         part = entity(tracker, "part")
+        emergency_first(dispatcher, tracker, latest_intent(tracker))
         return say_answer(
             dispatcher, tracker, latest_intent(tracker), part if part in PARTS else None
         )

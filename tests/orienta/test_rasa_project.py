@@ -3,8 +3,8 @@
 import yaml
 
 from orienta import rasa_project
-from orienta.paths import DOMAIN_FILE
 from orienta.dialogue import FOLLOW_UP_INTENTS
+from orienta.paths import DOMAIN_FILE
 from orienta.topics import TopicMap, load_topic_map
 
 
