@@ -14,8 +14,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -23,6 +23,12 @@ from bot.core import Incoming, Turn
 from bot.handoff import HandoffView
 from bot.switchboard import DeliveryError, Switchboard
 from bot.telegram import TelegramChannel
+from bot.web.security import (
+    BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
+    from_this_computer,
+    same_site_json,
+)
 from bot.whatsapp import WhatsAppChannel
 from orienta.i18n import get_translator, is_rtl, language_name
 from orienta.langid import hint_language
@@ -32,7 +38,6 @@ STATIC = Path(__file__).parent / "static"
 CHANNEL = "web"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY_BYTES = 64 * 1024
-LOOPBACK = {"127.0.0.1", "::1"}
 WEB_KEYS = (
     "web.title",
     "web.intro",
@@ -153,13 +158,9 @@ def create_app(
         code = hint_language(requested)
         return code if code in settings.languages else settings.default_language
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return JSONResponse({"error": "request too large"}, status_code=413)
-        response: Response = await call_next(request)
-        return response
+    # outermost last: headers on every response, then the body limit before anything reads
+    app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.get("/", include_in_schema=False)
     async def chat_page() -> FileResponse:
@@ -187,7 +188,7 @@ def create_app(
             ],
         }
 
-    @app.post("/api/message")
+    @app.post("/api/message", dependencies=[Depends(same_site_json)])
     async def message(body: ChatMessage) -> dict[str, Any]:
         if not SESSION.match(body.session):
             raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
@@ -208,7 +209,7 @@ def create_app(
         )
         return turn_json(turn)
 
-    @app.post("/api/forget")
+    @app.post("/api/forget", dependencies=[Depends(same_site_json)])
     async def forget(body: ChatMessage) -> dict[str, Any]:
         if not SESSION.match(body.session):
             raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
@@ -228,11 +229,12 @@ def create_app(
     # -- staff ------------------------------------------------------------------------------
 
     def require_staff(request: Request) -> None:
+        """The staff token when one is set; without it, only this computer, directly."""
         if settings.staff_token:
             given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-            if not hmac.compare_digest(given, settings.staff_token):
+            if not hmac.compare_digest(given.encode(), settings.staff_token.encode()):
                 raise HTTPException(401, "staff token needed")
-        elif (request.client.host if request.client else "") not in LOOPBACK:
+        elif not from_this_computer(request):
             raise HTTPException(403, "set ORIENTA_STAFF_TOKEN to open the staff page remotely")
 
     @app.get("/api/staff/ui")
@@ -251,7 +253,7 @@ def create_app(
         require_staff(request)
         return {"handoffs": [handoff_json(h) for h in switchboard.desk.queue()]}
 
-    @app.post("/api/staff/handoffs/{handoff_id}/reply")
+    @app.post("/api/staff/handoffs/{handoff_id}/reply", dependencies=[Depends(same_site_json)])
     async def staff_reply(handoff_id: int, body: StaffReply, request: Request) -> dict[str, Any]:
         require_staff(request)
         text = body.text.strip()
@@ -263,7 +265,7 @@ def create_app(
             raise HTTPException(409, str(exc)) from exc
         return handoff_json(handoff)
 
-    @app.post("/api/staff/handoffs/{handoff_id}/close")
+    @app.post("/api/staff/handoffs/{handoff_id}/close", dependencies=[Depends(same_site_json)])
     async def staff_close(handoff_id: int, request: Request) -> dict[str, Any]:
         require_staff(request)
         closed = await switchboard.close_handoff(handoff_id, "staff")

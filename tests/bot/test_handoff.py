@@ -188,7 +188,7 @@ def test_round_trip_over_telegram(stack: Stack, monkeypatch: pytest.MonkeyPatch)
     queue = httpx.get(f"{stack.web_url}/api/staff/handoffs").json()["handoffs"]
     mine = next(h for h in queue if h["id"] == handoff_id)
     assert [line["sender"] for line in mine["transcript"]][-2:] == ["user", "staff"]
-    closed = httpx.post(f"{stack.web_url}/api/staff/handoffs/{handoff_id}/close")
+    closed = httpx.post(f"{stack.web_url}/api/staff/handoffs/{handoff_id}/close", json={})
     assert closed.status_code == 200
     wait_until(lambda: t("handoff.closed") in texts(stack, user), what="the closing notice")
 

@@ -59,7 +59,7 @@
           drafts[h.id] = ""; input.value = ""; refresh();
         } catch (error) { $("status").textContent = ui.strings.not_delivered_web; }
       });
-      close.addEventListener("click", async () => { await api("/api/staff/handoffs/" + h.id + "/close", { method: "POST" }); refresh(); });
+      close.addEventListener("click", async () => { await api("/api/staff/handoffs/" + h.id + "/close", { method: "POST", body: "{}" }); refresh(); });
       section.append(title, transcript, form);
       queue.appendChild(section);
     }
