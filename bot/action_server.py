@@ -1,8 +1,14 @@
-"""Run the rasa-sdk action server (``actions/``) as a child process on a free local port."""
+"""Run the rasa-sdk action server (``actions/``) as a child process on a free local port,
+on loopback only, and bring it back when it dies."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import ctypes
+import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +20,18 @@ from typing import IO
 
 from orienta.paths import PROJECT_ROOT
 from orienta.settings import Settings
+
+logger = logging.getLogger(__name__)
+#: seconds between checks, and the longest wait between two restarts
+CHECK_EVERY = 1.0
+MAX_BACKOFF = 30.0
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
+    """Linux: the child gets SIGTERM if Orienta itself dies (even by SIGKILL)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ActionServerError(RuntimeError):
@@ -34,18 +52,28 @@ class ActionServer:
         self.startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - lives with the process
+        #: times the action server was brought back after dying
+        self.restarts = 0
+        self._ready = False
+
+    @property
+    def alive(self) -> bool:
+        """Running and answering (as far as the last check knows)."""
+        return self._ready and self._process is not None and self._process.poll() is None
 
     @property
     def webhook_url(self) -> str:
         return f"http://{self.host}:{self.port}/webhook"
 
     def start(self) -> None:
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
+        previous, self._log = self._log, tempfile.TemporaryFile()  # noqa: SIM115 - see stop()
+        previous.close()
         env = {
             **os.environ,
             "PYTHONPATH": str(PROJECT_ROOT),
             "TF_CPP_MIN_LOG_LEVEL": "3",
             "ORIENTA_DATABASE_URL": self.settings.database_url,  # the core's database
+            "SANIC_HOST": self.host,  # rasa-sdk listens on 0.0.0.0 unless told
         }
         self._process = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
@@ -54,6 +82,7 @@ class ActionServer:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=self._log,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
 
     def wait_ready(self) -> None:
@@ -68,6 +97,7 @@ class ActionServer:
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     if response.status == 200:
+                        self._ready = True
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
@@ -76,7 +106,31 @@ class ActionServer:
             f"the action server did not answer on {url} in {self.startup_timeout}s"
         )
 
+    async def supervise(self) -> None:
+        """Notice within seconds that the server died, and restart it with growing pauses
+        (1, 2, 4 … 30 s) until it answers again. Runs until cancelled."""
+        backoff = 1.0
+        while True:
+            await asyncio.sleep(CHECK_EVERY)
+            if self._process is not None and self._process.poll() is None:
+                continue
+            self._ready = False
+            code = self._process.returncode if self._process else None
+            logger.warning("the action server stopped (exit %s); restarting it", code)
+            try:
+                self.start()
+                await asyncio.to_thread(self.wait_ready)
+            except Exception as exc:  # the supervisor itself must never stop
+                logger.warning("action server restart failed: %s", str(exc)[-300:])
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            self.restarts += 1
+            backoff = 1.0
+            logger.warning("the action server is back (restart %d)", self.restarts)
+
     def stop(self) -> None:
+        self._ready = False
         if self._process and self._process.poll() is None:
             self._process.terminate()
             try:

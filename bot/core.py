@@ -6,6 +6,8 @@ Every entry point (``orienta ask``, ``orienta chat``, the channels) goes through
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -18,7 +20,7 @@ from typing import Any
 from bot.action_server import ActionServer
 from bot.preferences import PreferenceStore
 from knowledge.db import DatabaseUnavailableError
-from orienta.dialogue import ANSWERED
+from orienta.dialogue import ANSWERED, END_HANDOFF_PAYLOAD, HUMAN_HANDOFF_PAYLOAD, OPEN_HANDOFF
 from orienta.i18n import get_translator
 from orienta.langid import hint_language
 from orienta.nlu.language import LANGUAGE_HINT, PREVIOUS_LANGUAGE
@@ -28,6 +30,7 @@ from orienta.topics import OUT_OF_SCOPE, load_topic_map
 logger = logging.getLogger(__name__)
 
 NLU_FALLBACK = "nlu_fallback"
+HUMAN_HANDOFF = "human_handoff"
 PREFERRED_LANGUAGE = "preferred_language"
 #: the reply to a message without text, by what was sent instead
 NOT_TEXT_REPLIES = {"media": "error.media", "contact": "contact.received"}
@@ -134,6 +137,7 @@ class OrientaCore:
         self.preferences = PreferenceStore(self.settings.database_url)
         self.intents = frozenset(load_topic_map(self.settings.topics_file).ids)
         self._agent: Any = None
+        self._supervisor: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -144,11 +148,21 @@ class OrientaCore:
         self.action_server.start()
         endpoints = AvailableEndpoints(action=EndpointConfig(url=self.action_server.webhook_url))
         self._agent = await load_agent(model_path=str(self.model_path), endpoints=endpoints)
-        self.action_server.wait_ready()
+        await asyncio.to_thread(self.action_server.wait_ready)
+        self._supervisor = asyncio.get_running_loop().create_task(self.action_server.supervise())
 
     async def stop(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+            self._supervisor = None
         self.action_server.stop()
         self._agent = None
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._agent is not None
 
     async def __aenter__(self) -> OrientaCore:
         await self.start()
@@ -235,10 +249,14 @@ class OrientaCore:
             return self._refusal(
                 message, "error.too_long", parse.get("language"), source, limit=limit
             )
+        if not self.action_server.alive:  # being restarted: NLU still works, actions do not
+            return await self._without_actions(message, text, metadata, stored or previous)
         output = CollectingOutputChannel()
         await self.agent.handle_message(
             UserMessage(text, output, sender_id, input_channel=message.channel, metadata=metadata)
         )
+        if not output.messages and not self.action_server.alive:  # it died during the turn
+            return await self._without_actions(message, text, metadata, stored or previous)
         tracker = await self.agent.tracker_store.retrieve(sender_id)
         parse = tracker.latest_message.parse_data if tracker else {}
         replies, requests = split_replies(list(output.messages))
@@ -288,6 +306,27 @@ class OrientaCore:
         else:  # a persistent store: replace the conversation with an empty one
             await store.save(store.init_tracker(sender_id))
         self.preferences.forget(sender_id)
+
+    async def _without_actions(
+        self, message: Incoming, text: str, metadata: dict[str, Any], known: str | None
+    ) -> Turn:
+        """While the action server is down: a short apology in the user's language, and a
+        request for a person still opens a handoff."""
+        parse = {} if text.startswith("/") else await self._parse(text, metadata)
+        wanted = PAYLOAD.match(text)
+        intent = wanted["intent"] if wanted else (parse.get("intent") or {}).get("name")
+        language = parse.get("language") or known or hint_language(message.language_hint)
+        if language not in self.settings.languages:
+            language = self.settings.default_language
+        t = get_translator(str(language), self.settings.fallback_languages)
+        person = {"title": t("button.person"), "payload": HUMAN_HANDOFF_PAYLOAD}
+        if intent == HUMAN_HANDOFF:
+            back = {"title": t("button.end_handoff"), "payload": END_HANDOFF_PAYLOAD}
+            replies = [{"text": t("handoff.opened"), "buttons": [back]}]
+            return Turn(message.text, str(language), HUMAN_HANDOFF, 1.0, replies,
+                        requests=[dict(OPEN_HANDOFF)])  # fmt: skip
+        replies = [{"text": t("error.unavailable"), "buttons": [person]}]
+        return Turn(message.text, str(language), OUT_OF_SCOPE, 0.0, replies)
 
     async def _parse(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
         from rasa.core.channels.channel import UserMessage

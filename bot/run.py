@@ -50,8 +50,8 @@ async def serve(model: Path, settings: Settings, ready: asyncio.Event | None = N
         )
     )  # fmt: skip
     try:
-        if telegram is not None:
-            await telegram.start()
+        if telegram is not None:  # retried in the background while Telegram is unreachable
+            telegram.start_in_background()
         url = f"http://{settings.web_host}:{settings.web_port}"
         channels = ["web"] + [c for c, on in (("telegram", telegram), ("whatsapp", whatsapp)) if on]
         print(f"orienta: web chat on {url}/  ·  staff page on {url}/staff", file=sys.stderr)

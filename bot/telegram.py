@@ -9,6 +9,7 @@ each chat's updates one at a time, so a burst of messages is answered in order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import html
@@ -165,6 +166,9 @@ class TelegramChannel:
         if self.webhook:
             builder = builder.updater(None)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
+        #: "starting", "running", "retrying" (Telegram unreachable or the token refused), "stopped"
+        self.state = "starting"
+        self._starter: asyncio.Task[None] | None = None
         self._register()
         switchboard.register_channel(CHANNEL, self.deliver)
         if settings.staff_chat_id is not None:
@@ -185,8 +189,40 @@ class TelegramChannel:
             )
         elif app.updater is not None:
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        self.state = "running"
+
+    def start_in_background(self, first_wait: float = 5.0, longest: float = 300.0) -> None:
+        """Start, retrying with growing pauses while Telegram cannot be reached: the web chat
+        and WhatsApp serve meanwhile, and /health says so."""
+
+        async def keep_trying() -> None:
+            wait = first_wait
+            while True:
+                try:
+                    await self.start()
+                except (TelegramError, OSError) as exc:
+                    logger.warning("Telegram did not start (%s); retrying in %.0f s",
+                                   type(exc).__name__, wait)  # fmt: skip
+                    with contextlib.suppress(Exception):
+                        await self._shut_down()
+                    self.state = "retrying"
+                    await asyncio.sleep(wait)
+                    wait = min(wait * 2, longest)
+                    continue
+                self.state = "running"
+                return
+
+        self._starter = asyncio.get_running_loop().create_task(keep_trying())
 
     async def stop(self) -> None:
+        if self._starter is not None and not self._starter.done():
+            self._starter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._starter
+        await self._shut_down()
+        self.state = "stopped"
+
+    async def _shut_down(self) -> None:
         app = self.application
         if app.updater is not None and app.updater.running:
             await app.updater.stop()

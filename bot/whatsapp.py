@@ -104,6 +104,8 @@ class WhatsAppChannel:
             f"{base}/{settings.whatsapp_api_version}/{settings.whatsapp_phone_number_id}/messages"
         )
         self.client = client or httpx.AsyncClient(timeout=20.0)
+        #: a webhook: it serves as soon as the web server does
+        self.state = "running"
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()

@@ -70,3 +70,16 @@ def migrate(url: str | None = None) -> None:
         command.upgrade(config, "head")
     except OperationalError as exc:
         raise DatabaseUnavailableError(f"cannot reach the database: {exc.orig}") from exc
+
+
+def reachable(url: str | None = None) -> bool:
+    """Whether the database answers a trivial query (blocking: run it in a thread)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with get_engine(url).connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except SQLAlchemyError:
+        return False

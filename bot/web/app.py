@@ -7,6 +7,7 @@ as a bearer token when it is set, and otherwise answers only requests from this 
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import itertools
 import re
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import FileResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -30,6 +31,7 @@ from bot.web.security import (
     same_site_json,
 )
 from bot.whatsapp import WhatsAppChannel
+from knowledge.db import reachable
 from orienta.i18n import get_translator, is_rtl, language_name
 from orienta.langid import hint_language
 from orienta.settings import Settings
@@ -38,6 +40,8 @@ STATIC = Path(__file__).parent / "static"
 CHANNEL = "web"
 SESSION = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 MAX_BODY_BYTES = 64 * 1024
+#: /health answers within this many seconds, whatever the database does
+HEALTH_TIMEOUT = 2.0
 WEB_KEYS = (
     "web.title",
     "web.intro",
@@ -171,8 +175,30 @@ def create_app(
         return FileResponse(STATIC / "staff.html", media_type="text/html")
 
     @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    async def health() -> JSONResponse:
+        """The truth: 200 only when Orienta can answer (model, action server, database)."""
+        core = switchboard.core
+        try:
+            database = await asyncio.wait_for(
+                asyncio.to_thread(reachable, settings.database_url), HEALTH_TIMEOUT
+            )
+        except TimeoutError:
+            database = False
+        model = bool(core is not None and core.model_loaded)
+        actions = bool(core is not None and core.action_server.alive)
+        channels = {"web": "running"}
+        for name, channel in (("telegram", telegram), ("whatsapp", whatsapp)):
+            channels[name] = channel.state if channel is not None else "off"
+        ok = model and actions and database
+        body = {
+            "status": "ok" if ok else "unavailable",
+            "model": model,
+            "action_server": actions,
+            "action_server_restarts": core.action_server.restarts if core is not None else 0,
+            "database": database,
+            "channels": channels,
+        }
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/api/ui")
     async def ui(lang: str | None = None) -> dict[str, Any]:
