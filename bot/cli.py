@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterable, Iterator
@@ -55,10 +56,19 @@ def resolve_model(explicit: str | None) -> Path:
     return training.train(models_dir)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _read_jsonl(
-    lines: Iterable[str],
+    lines: Iterable[bytes | str],
 ) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
-    for number, line in enumerate(lines, start=1):
+    """Each line as an object, or the reason it cannot be one (file line numbers)."""
+    for number, raw in enumerate(lines, start=1):
+        try:
+            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            yield number, None, f"line {number}: not valid UTF-8"
+            continue
         if not line.strip():
             continue
         try:
@@ -66,12 +76,22 @@ def _read_jsonl(
         except json.JSONDecodeError as exc:
             yield number, None, f"line {number}: not valid JSON ({exc.msg})"
             continue
+        except RecursionError:
+            yield number, None, f"line {number}: nested too deeply"
+            continue
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             yield (
                 number,
                 None,
                 f"line {number}: expected an object with a string 'text'",
             )
+            continue
+        if _SURROGATE.search(row["text"]):
+            yield number, None, f"line {number}: 'text' is not valid Unicode (a lone surrogate)"
+            continue
+        hint = row.get("language_hint")
+        if hint is not None and not isinstance(hint, str):
+            yield number, None, f"line {number}: 'language_hint' must be a string"
             continue
         conversation = row.get("conversation")
         if conversation is not None and (
@@ -107,7 +127,7 @@ async def _ask(args: argparse.Namespace) -> int:
 async def _ask_jsonl(core: Any, out: Any) -> None:
     from bot.core import Incoming
 
-    for number, row, error in _read_jsonl(sys.stdin):
+    for number, row, error in _read_jsonl(sys.stdin.buffer):
         if row is None:
             print(
                 json.dumps({"text": None, "error": error}, ensure_ascii=False),
@@ -119,7 +139,14 @@ async def _ask_jsonl(core: Any, out: Any) -> None:
         # row is a conversation of its own (no language or topic carries over).
         conversation = row.get("conversation")
         user = f"ask-conversation-{conversation}" if conversation is not None else f"ask-{number}"
-        turn = await core.handle(Incoming("cli", user, row["text"], row.get("language_hint")))
+        try:
+            turn = await core.handle(Incoming("cli", user, row["text"], row.get("language_hint")))
+        except Exception as exc:  # one line must never stop the batch
+            logging.getLogger(__name__).error("line %d: %s", number, type(exc).__name__)
+            error = f"line {number}: could not be answered ({type(exc).__name__})"
+            print(json.dumps({"text": row["text"], "error": error}, ensure_ascii=False),
+                  file=out, flush=True)  # fmt: skip
+            continue
         print(json.dumps({
                 **({"conversation": conversation} if conversation is not None else {}),
                 "text": row["text"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -24,7 +25,7 @@ from orienta.dialogue import ANSWERED, END_HANDOFF_PAYLOAD, HUMAN_HANDOFF_PAYLOA
 from orienta.i18n import get_translator
 from orienta.langid import hint_language
 from orienta.nlu.language import LANGUAGE_HINT, PREVIOUS_LANGUAGE
-from orienta.settings import Settings, get_settings
+from orienta.settings import Settings, get_settings, pseudonym_key
 from orienta.topics import OUT_OF_SCOPE, load_topic_map
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,14 @@ class Incoming:
     #: "text", or what was sent instead of text: "media" (photo, voice, sticker…), "contact"
     kind: str = "text"
 
+    def __post_init__(self) -> None:
+        # what a stranger can type that no database or parser should see: NUL and other
+        # control characters, lone surrogates
+        for name in ("text", "payload"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, clean_text(value))
+
     @property
     def conversation_id(self) -> str:
         return conversation_id(self.channel, self.user_id)
@@ -84,9 +93,19 @@ class Turn:
         return "\n\n".join(r["text"] for r in self.replies if r.get("text"))
 
 
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text without control characters (but newlines and tabs) and lone surrogates."""
+    return _UNSAFE.sub("", text)
+
+
 def conversation_id(channel: str, user_id: str) -> str:
-    """A stable pseudonymous id: raw channel user ids are never stored or logged."""
-    return hashlib.sha256(f"{channel}:{user_id}".encode()).hexdigest()[:32]
+    """A stable pseudonym (HMAC-SHA256 with a secret key): raw channel user ids, such as
+    WhatsApp phone numbers, are never stored or logged, and cannot be found by trying them."""
+    digest = hmac.new(pseudonym_key(), f"{channel}:{user_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
 
 
 def split_replies(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict]]:
@@ -187,9 +206,13 @@ class OrientaCore:
         if not match or match["intent"] not in self.intents:
             return False
         try:
-            return isinstance(json.loads(match["entities"] or "{}"), dict)
-        except ValueError:
+            entities = json.loads(match["entities"] or "{}")
+        except (ValueError, RecursionError):
             return False
+        if not isinstance(entities, dict):
+            return False
+        language = entities.get("language")  # a payload cannot set an unknown language
+        return language is None or language in self.settings.languages
 
     async def stored_language(self, sender_id: str) -> str | None:
         try:

@@ -44,7 +44,7 @@ from bot.formatting import shorten, split_text
 from bot.handoff import HandoffView
 from bot.switchboard import DeliveryError, Switchboard
 from orienta.i18n import Translator, get_translator, language_name
-from orienta.settings import Settings
+from orienta.settings import Settings, secret
 
 logger = logging.getLogger(__name__)
 
@@ -154,10 +154,10 @@ class TelegramChannel:
         self.settings = settings
         self.codec = CallbackCodec()
         self.webhook = bool(settings.telegram_webhook_url)
-        self.secret = settings.telegram_webhook_secret or secrets.token_urlsafe(32)
+        self.secret = secret(settings.telegram_webhook_secret) or secrets.token_urlsafe(32)
         builder = (
             Application.builder()
-            .token(settings.telegram_token)
+            .token(secret(settings.telegram_token))
             .concurrent_updates(ChatOrderedProcessor())
         )
         if settings.telegram_api_url:

@@ -21,7 +21,7 @@ from bot.core import Incoming
 from bot.formatting import shorten, split_text
 from bot.switchboard import Switchboard
 from orienta.i18n import get_translator
-from orienta.settings import Settings
+from orienta.settings import Settings, secret
 
 logger = logging.getLogger(__name__)
 
@@ -124,12 +124,12 @@ class WhatsAppChannel:
 
     def verify(self, mode: str | None, token: str | None, challenge: str | None) -> str | None:
         """The handshake: the challenge to echo, or None when the token does not match."""
-        expected = self.settings.whatsapp_verify_token or ""
+        expected = secret(self.settings.whatsapp_verify_token)
         matches = bool(token) and hmac.compare_digest(token or "", expected)
         return challenge if mode == "subscribe" and matches and challenge is not None else None
 
     def check_signature(self, body: bytes, header: str | None) -> bool:
-        return signature_valid(self.settings.whatsapp_app_secret or "", body, header)
+        return signature_valid(secret(self.settings.whatsapp_app_secret), body, header)
 
     def _first_time(self, message_id: str) -> bool:
         if message_id in self._seen:
@@ -169,7 +169,7 @@ class WhatsAppChannel:
         response = await self.client.post(
             self.messages_url,
             json={"messaging_product": "whatsapp", "recipient_type": "individual", **body},
-            headers={"Authorization": f"Bearer {self.settings.whatsapp_access_token}"},
+            headers={"Authorization": f"Bearer {secret(self.settings.whatsapp_access_token)}"},
         )
         if response.status_code >= 400:
             logger.warning("whatsapp send failed: HTTP %s", response.status_code)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseSettings, Field, validator
+from pydantic import BaseSettings, Field, SecretStr, validator
 
 from orienta.paths import DEFAULT_TOPICS_FILE, PROJECT_ROOT
 
@@ -30,17 +31,25 @@ class Settings(BaseSettings):
     action_server_host: str = "127.0.0.1"
     action_server_port: int = Field(0, description="0 picks a free port at start.")
     log_level: str = "WARNING"
+    pseudonym_key: SecretStr | None = Field(
+        None,
+        description="Key of the keyed hash (HMAC) that pseudonymises user ids; generated into "
+        "secret_file on first run when unset.",
+    )
+    secret_file: Path = Field(
+        PROJECT_ROOT / ".orienta-secret", description="Where a generated pseudonym key is kept."
+    )
 
     # --- orienta run: the web chat and staff page -------------------------------------------
     web_host: str = Field("127.0.0.1", description="Where `orienta run` serves the web chat.")
     web_port: int = Field(8080, description="Port of the web chat, staff page and webhooks.")
 
     # --- Telegram (python-telegram-bot) -------------------------------------------------------
-    telegram_token: str | None = Field(None, description="BotFather token: enables Telegram.")
+    telegram_token: SecretStr | None = Field(None, description="BotFather token: enables Telegram.")
     telegram_webhook_url: str | None = Field(
         None, description="Public https URL of /telegram/webhook: webhook mode instead of polling."
     )
-    telegram_webhook_secret: str | None = Field(
+    telegram_webhook_secret: SecretStr | None = Field(
         None, description="Checked against X-Telegram-Bot-Api-Secret-Token (random if unset)."
     )
     telegram_api_url: str | None = Field(
@@ -48,16 +57,16 @@ class Settings(BaseSettings):
     )
 
     # --- WhatsApp Cloud API -------------------------------------------------------------------
-    whatsapp_verify_token: str | None = Field(None, description="Webhook handshake token.")
-    whatsapp_app_secret: str | None = Field(None, description="Checks X-Hub-Signature-256.")
-    whatsapp_access_token: str | None = Field(None, description="Graph API access token.")
+    whatsapp_verify_token: SecretStr | None = Field(None, description="Webhook handshake token.")
+    whatsapp_app_secret: SecretStr | None = Field(None, description="Checks X-Hub-Signature-256.")
+    whatsapp_access_token: SecretStr | None = Field(None, description="Graph API access token.")
     whatsapp_phone_number_id: str | None = Field(None, description="The sending number's id.")
     whatsapp_api_url: str = Field("https://graph.facebook.com", description="Graph API base.")
     whatsapp_api_version: str = "v21.0"
 
     # --- Handoff to a person ------------------------------------------------------------------
     staff_chat_id: int | None = Field(None, description="Telegram group where staff answer.")
-    staff_token: str | None = Field(
+    staff_token: SecretStr | None = Field(
         None, description="Password of the staff web page (without it: only from this computer)."
     )
     staff_language: str = Field("it", description="Language of the staff page and notices.")
@@ -96,6 +105,36 @@ class Settings(BaseSettings):
         if value not in languages:  # type: ignore[operator]
             raise ValueError(f"default_language {value!r} is not one of {languages}")
         return value
+
+
+def secret(value: SecretStr | None) -> str:
+    """The secret's value ('' when unset): only where it is used, never in a log."""
+    return value.get_secret_value() if value is not None else ""
+
+
+@lru_cache(maxsize=1)
+def pseudonym_key() -> bytes:
+    """The key of user pseudonyms: the setting, else the one generated on first run (kept in
+    ``secret_file``, readable by this user only)."""
+    settings = get_settings()
+    if settings.pseudonym_key is not None:
+        return secret(settings.pseudonym_key).encode()
+    path = settings.secret_file
+    try:
+        return path.read_text(encoding="ascii").strip().encode()
+    except FileNotFoundError:
+        pass
+    import secrets as random
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = random.token_urlsafe(32)
+    try:  # exclusive: two processes starting together end up with the same key
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip().encode()
+    with os.fdopen(fd, "w", encoding="ascii") as file:
+        file.write(key + "\n")
+    return key.encode()
 
 
 @lru_cache(maxsize=1)

@@ -34,7 +34,7 @@ from bot.whatsapp import WhatsAppChannel
 from knowledge.db import reachable
 from orienta.i18n import get_translator, is_rtl, language_name
 from orienta.langid import hint_language
-from orienta.settings import Settings
+from orienta.settings import Settings, secret
 
 STATIC = Path(__file__).parent / "static"
 CHANNEL = "web"
@@ -258,7 +258,7 @@ def create_app(
         """The staff token when one is set; without it, only this computer, directly."""
         if settings.staff_token:
             given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-            if not hmac.compare_digest(given.encode(), settings.staff_token.encode()):
+            if not hmac.compare_digest(given.encode(), secret(settings.staff_token).encode()):
                 raise HTTPException(401, "staff token needed")
         elif not from_this_computer(request):
             raise HTTPException(403, "set ORIENTA_STAFF_TOKEN to open the staff page remotely")

@@ -1,10 +1,14 @@
 """``orienta ask --jsonl``: the contract, through a really trained model and the action server."""
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from orienta.i18n import get_translator
+from orienta.paths import PROJECT_ROOT
 from orienta.settings import get_settings
 from orienta.text import script_counts
 from orienta.topics import TopicMap
@@ -101,3 +105,27 @@ def test_rows_of_one_conversation_follow_each_other(fast_model: Path) -> None:
     assert out[4]["topic"] == "find_office"
     assert "🏢" in str(out[4]["answer"])
     assert "line 6" in str(out[5]["error"]) and "conversation" in str(out[5]["error"])
+
+
+def test_hostile_lines_get_their_error_and_the_batch_goes_on(fast_model: Path) -> None:
+    lines = [
+        b'{"text": "ciao", "language_hint": 5}',
+        b"[" * 100_000 + b"]" * 100_000,  # nested too deeply for any parser
+        b'{"text": "\\ud800 come rinnovo il permesso?"}',  # a lone surrogate
+        b'\xff\xfe{"text": "not utf-8"}',
+        b'{"text": "ciao\\u0000 come faccio il codice fiscale?"}',  # a NUL inside
+        b'{"text": "Come faccio il codice fiscale?"}',
+    ]
+    exe = Path(sys.executable).parent / "orienta"
+    result = subprocess.run(
+        [str(exe), "ask", "--jsonl", "--model", str(fast_model)],
+        input=b"\n".join(lines) + b"\n", capture_output=True, timeout=600, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(out) == 6
+    for number, reason in ((1, "language_hint"), (2, "nested"), (3, "surrogate"), (4, "UTF-8")):
+        assert f"line {number}:" in out[number - 1]["error"] and reason in out[number - 1]["error"]
+    assert out[4]["topic"] == "fiscal_code" and "\x00" not in out[4]["answer"]
+    assert out[5]["topic"] == "fiscal_code"
+    assert b"Traceback" not in result.stderr
