@@ -108,7 +108,7 @@ async def _ask(args: argparse.Namespace) -> int:
     # stdout carries only answers: anything a library prints goes to stderr instead.
     out, sys.stdout = sys.stdout, sys.stderr
     try:
-        async with OrientaCore(resolve_model(args.model)) as core:
+        async with OrientaCore(resolve_model(args.model), persistent=False) as core:
             if not args.jsonl:
                 text = " ".join(args.text) if args.text else sys.stdin.read()
                 turn = await core.handle(Incoming("cli", "ask", text, args.language_hint))

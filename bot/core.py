@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,11 +147,42 @@ def topic_of(
     return (name if name in topics else OUT_OF_SCOPE), confidence
 
 
+def _delete_events(
+    store: Any, sender_id: str | None = None, idle_before: float | None = None
+) -> int:
+    """Delete from Rasa's SQL tracker store one conversation, or those idle since a time."""
+    from sqlalchemy import func
+
+    event = store.SQLEvent
+    with store.session_scope() as session:
+        if sender_id is not None:
+            senders = [sender_id]
+        else:
+            idle = (
+                session.query(event.sender_id)
+                .group_by(event.sender_id)
+                .having(func.max(event.timestamp) < idle_before)
+            )
+            senders = [row[0] for row in idle.all()]
+        deleted = 0
+        for start in range(0, len(senders), 500):
+            chunk = senders[start : start + 500]
+            query = session.query(event).filter(event.sender_id.in_(chunk))
+            deleted += int(query.delete(synchronize_session=False))
+        session.commit()
+        return deleted
+
+
 class OrientaCore:
     """Loads the trained model, starts the action server, and handles messages."""
 
-    def __init__(self, model_path: Path, settings: Settings | None = None) -> None:
+    def __init__(
+        self, model_path: Path, settings: Settings | None = None, persistent: bool = True
+    ) -> None:
+        """``persistent``: conversations in Rasa's SQLTrackerStore (``orienta run``), kept
+        across restarts; else in memory (``orienta ask`` and ``eval``: each run starts fresh)."""
         self.model_path = model_path
+        self.persistent = persistent
         self.settings = settings or get_settings()
         self.action_server = ActionServer(self.settings)
         self.preferences = PreferenceStore(self.settings.database_url)
@@ -165,7 +197,15 @@ class OrientaCore:
         from rasa.utils.endpoints import EndpointConfig
 
         self.action_server.start()
-        endpoints = AvailableEndpoints(action=EndpointConfig(url=self.action_server.webhook_url))
+        store_url = self.settings.tracker_store_url or self.settings.database_url
+        store = (
+            EndpointConfig(url=store_url, type="sql")  # Rasa's SQLTrackerStore, by its URL
+            if self.persistent and store_url != "memory"
+            else None
+        )
+        endpoints = AvailableEndpoints(
+            action=EndpointConfig(url=self.action_server.webhook_url), tracker_store=store
+        )
         self._agent = await load_agent(model_path=str(self.model_path), endpoints=endpoints)
         await asyncio.to_thread(self.action_server.wait_ready)
         self._supervisor = asyncio.get_running_loop().create_task(self.action_server.supervise())
@@ -321,14 +361,23 @@ class OrientaCore:
         return lines[-limit:]
 
     async def forget(self, channel: str, user_id: str) -> None:
-        """Delete the conversation and the stored language choice."""
+        """Delete the conversation (every event of it) and the stored language choice."""
         sender_id = conversation_id(channel, user_id)
         store = self.agent.tracker_store
-        if hasattr(store, "store"):  # the in-memory tracker store
-            store.store.pop(sender_id, None)
-        else:  # a persistent store: replace the conversation with an empty one
-            await store.save(store.init_tracker(sender_id))
+        inner = getattr(store, "_tracker_store", store)  # Rasa wraps it in a FailSafe store
+        if hasattr(inner, "SQLEvent"):
+            await asyncio.to_thread(_delete_events, inner, sender_id=sender_id)
+        elif hasattr(inner, "store"):  # the in-memory tracker store
+            inner.store.pop(sender_id, None)
         self.preferences.forget(sender_id)
+
+    async def purge_conversations(self, days: int) -> int:
+        """Delete conversations idle for ``days`` (the persistent store only)."""
+        inner = getattr(self.agent.tracker_store, "_tracker_store", self.agent.tracker_store)
+        if not hasattr(inner, "SQLEvent"):
+            return 0
+        cutoff = time.time() - days * 86400
+        return await asyncio.to_thread(_delete_events, inner, idle_before=cutoff)
 
     async def _without_actions(
         self, message: Incoming, text: str, metadata: dict[str, Any], known: str | None

@@ -40,6 +40,12 @@ async def serve(model: Path, settings: Settings, ready: asyncio.Event | None = N
             logger.info("deleted %d closed handoffs past the retention period", purged)
     except DatabaseUnavailableError as exc:
         logger.warning("handoff retention not applied: %s", exc)
+    try:
+        gone = await core.purge_conversations(settings.conversation_retention_days)
+        if gone:
+            logger.info("deleted %d events of conversations past the retention period", gone)
+    except Exception as exc:  # a retention pass must not stop Orienta from starting
+        logger.warning("conversation retention not applied: %s", type(exc).__name__)
     telegram = TelegramChannel(switchboard, settings) if settings.telegram_token else None
     whatsapp = WhatsAppChannel(switchboard, settings) if settings.whatsapp_enabled else None
     app = create_app(switchboard, settings, telegram=telegram, whatsapp=whatsapp)

@@ -251,7 +251,7 @@ async def run_evaluation(
     if not gold:
         print(f"orienta eval: no gold rows in {gold_file}", file=sys.stderr)
         return 2
-    async with OrientaCore(model) as core:
+    async with OrientaCore(model, persistent=False) as core:  # every run starts fresh
         pred = await predict(core, gold)
         played = await conv.play(core, dialogues) if dialogues else []
     report = score(gold, pred)

@@ -22,6 +22,14 @@ class Settings(BaseSettings):
         f"sqlite:///{PROJECT_ROOT / 'orienta.db'}",
         description="SQLAlchemy URL (SQLite by default).",
     )
+    tracker_store_url: str | None = Field(
+        None,
+        description="Where Rasa keeps conversations (SQLTrackerStore): an SQLAlchemy URL; "
+        "by default the main database. 'memory' keeps them in memory only.",
+    )
+    conversation_retention_days: int = Field(
+        30, description="Conversations idle this long are deleted at start."
+    )
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES
     fallback_languages: tuple[str, ...] = Field(
         ("en", "it"), description="Answer languages tried, in order, when a translation is missing."
