@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import os
 import re
 import time
@@ -95,6 +96,15 @@ class Turn:
 
 
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def valid_point(latitude: float, longitude: float) -> bool:
+    return (
+        math.isfinite(latitude)
+        and math.isfinite(longitude)
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    )
 
 
 def clean_text(text: str) -> str:
@@ -256,7 +266,7 @@ class OrientaCore:
 
     async def stored_language(self, sender_id: str) -> str | None:
         try:
-            return self.preferences.language(sender_id)
+            return await asyncio.to_thread(self.preferences.language, sender_id)
         except DatabaseUnavailableError as exc:
             logger.warning("language preference: %s", exc)
             return None
@@ -292,6 +302,10 @@ class OrientaCore:
         text = (message.payload or message.text or "").strip()
         if message.location is not None:
             latitude, longitude = message.location
+            if not valid_point(latitude, longitude):  # 999/-999, NaN, infinity: not a place
+                return self._refusal(
+                    message, "web.location_unavailable", stored or previous, "previous"
+                )
             text = f'/find_office{{"latitude": {latitude:.5f}, "longitude": {longitude:.5f}}}'
         if not text:
             key = NOT_TEXT_REPLIES.get(message.kind, "error.not_text")
@@ -327,7 +341,7 @@ class OrientaCore:
         chosen = tracker.get_slot(PREFERRED_LANGUAGE) if tracker else None
         if chosen and chosen != stored:
             try:
-                self.preferences.set_language(sender_id, str(chosen))
+                await asyncio.to_thread(self.preferences.set_language, sender_id, str(chosen))
             except DatabaseUnavailableError as exc:
                 logger.warning("language preference not saved: %s", exc)
         return Turn(
@@ -369,7 +383,7 @@ class OrientaCore:
             await asyncio.to_thread(_delete_events, inner, sender_id=sender_id)
         elif hasattr(inner, "store"):  # the in-memory tracker store
             inner.store.pop(sender_id, None)
-        self.preferences.forget(sender_id)
+        await asyncio.to_thread(self.preferences.forget, sender_id)
 
     async def purge_conversations(self, days: int) -> int:
         """Delete conversations idle for ``days`` (the persistent store only)."""

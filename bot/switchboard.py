@@ -8,10 +8,11 @@ staff web page reads the queue from the database.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from babel.dates import format_date, format_time
 
@@ -28,6 +29,7 @@ from orienta.langid import hint_language
 from orienta.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def utcnow() -> dt.datetime:
@@ -92,6 +94,12 @@ class Switchboard:
             except Exception:  # a staff notice must never break the user's conversation
                 logger.exception("staff notifier %s failed on %s", type(notifier).__name__, event)
 
+    @staticmethod
+    async def _db(call: Callable[..., T], *args: Any) -> T:
+        """A database call in a worker thread: a slow or locked database never blocks the
+        event loop (the web chat, /health and the other channels go on)."""
+        return await asyncio.to_thread(call, *args)
+
     def active_handoff(self, conversation_id: str) -> HandoffView | None:
         try:
             return self.desk.active(conversation_id)
@@ -114,15 +122,19 @@ class Switchboard:
         typed = (message.payload or message.text or "").strip()
         if typed.casefold() == FORGET_COMMAND:  # any channel: /forget deletes what is stored
             return await self.forget(message)
-        handoff = self.active_handoff(message.conversation_id)
+        handoff = await asyncio.to_thread(self.active_handoff, message.conversation_id)
         wants_bot = typed == END_HANDOFF_PAYLOAD
         if wants_bot:
             language = handoff.language if handoff else await self._language_of(message)
-            if handoff and self.desk.close(handoff.id, "user"):
+            if handoff and await self._db(self.desk.close, handoff.id, "user"):
                 await self._notify("handoff_closed", handoff, "user")
             return self._reply(message, language, "handoff.ended")
         if handoff is not None:
-            turn = await self._paused(message, handoff, typed)
+            try:
+                turn = await self._paused(message, handoff, typed)
+            except DatabaseUnavailableError as exc:
+                logger.warning("handoff message not kept: %s", exc)
+                return self._reply(message, handoff.language, "error.unavailable")
             if turn is not None:
                 return turn
         turn = await self.core.handle(message)
@@ -135,12 +147,12 @@ class Switchboard:
         need is answered at once with the emergency numbers, and the handoff marked urgent;
         outside office hours every message is acknowledged with when a person will read it."""
         line = self._staff_line(message)
-        updated = self.desk.add(handoff.id, "user", line)
+        updated = await self._db(self.desk.add, handoff.id, "user", line)
         if updated is None:  # closed meanwhile: the assistant answers
             return None
         urgent = message.kind == "text" and message.location is None and is_urgent(typed)
         if urgent:
-            updated = self.desk.mark_urgent(handoff.id) or updated
+            updated = await self._db(self.desk.mark_urgent, handoff.id) or updated
             staff = get_translator(self.settings.staff_language, self.settings.fallback_languages)
             line = f"⚠️ {staff('staff.urgent')}: {line}"
         await self._notify("user_wrote", updated, line)
@@ -161,7 +173,7 @@ class Switchboard:
             turn = self._reply(message, language, "error.media")
         else:  # paused: a person answers; outside office hours, say when
             turn = Turn(message.text, language, HUMAN_HANDOFF, 1.0, language_source="previous")
-            later = self._staff_reopen(language)
+            later = await asyncio.to_thread(self._staff_reopen, language)
             if later is not None:
                 t = get_translator(language, self.settings.fallback_languages)
                 turn.replies = [{
@@ -214,7 +226,8 @@ class Switchboard:
     async def _open(self, message: Incoming, turn: Turn) -> Turn:
         transcript = await self.core.transcript(message.channel, message.user_id)
         try:
-            handoff, new = self.desk.open(
+            handoff, new = await self._db(
+                self.desk.open,
                 message.conversation_id,
                 message.channel,
                 message.reply_address,
@@ -232,7 +245,7 @@ class Switchboard:
 
     async def staff_reply(self, handoff_id: int, text: str) -> HandoffView:
         """Send a staff member's reply to the user, on the user's channel."""
-        handoff = self.desk.get(handoff_id)
+        handoff = await self._db(self.desk.get, handoff_id)
         if handoff is None or not handoff.is_open or not handoff.address:
             raise DeliveryError(f"handoff #{handoff_id} is not open")
         deliver = self.channels.get(handoff.channel)
@@ -252,14 +265,14 @@ class Switchboard:
             logger.warning("staff reply not delivered on %s: %s", handoff.channel,
                            type(exc).__name__)  # fmt: skip
             raise DeliveryError(f"not delivered on {handoff.channel}") from exc
-        updated = self.desk.add(handoff_id, "staff", text)
+        updated = await self._db(self.desk.add, handoff_id, "staff", text)
         if updated is None:
             raise DeliveryError(f"handoff #{handoff_id} is not open")
         return updated
 
     async def close_handoff(self, handoff_id: int, by: str = "staff") -> HandoffView | None:
         """Close a handoff and tell the user that the assistant answers again."""
-        handoff = self.desk.close(handoff_id, by)
+        handoff = await self._db(self.desk.close, handoff_id, by)
         if handoff is None:
             return None
         deliver = self.channels.get(handoff.channel)
@@ -275,11 +288,11 @@ class Switchboard:
     async def forget(self, message: Incoming) -> Turn:
         """Delete what is stored about the user, and confirm in their language."""
         language = await self._language_of(message)
-        handoff = self.active_handoff(message.conversation_id)
+        handoff = await asyncio.to_thread(self.active_handoff, message.conversation_id)
         if handoff is not None:
             await self._notify("handoff_closed", handoff, "user")
         try:
-            self.desk.forget(message.conversation_id)
+            await self._db(self.desk.forget, message.conversation_id)
             await self.core.forget(message.channel, message.user_id)
         except DatabaseUnavailableError as exc:
             logger.warning("forget failed: %s", exc)

@@ -73,13 +73,25 @@ def migrate(url: str | None = None) -> None:
 
 
 def reachable(url: str | None = None) -> bool:
-    """Whether the database answers a trivial query (blocking: run it in a thread)."""
+    """Whether the database answers a read of its schema version (blocking: run it in a
+    thread). A locked, missing or unmigrated database is not reachable."""
     from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        with get_engine(url).connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with _probe_engine(url).connect() as connection:
+            connection.execute(text("SELECT version_num FROM alembic_version"))
         return True
     except SQLAlchemyError:
         return False
+
+
+@lru_cache(maxsize=4)
+def _probe_engine(url: str | None = None) -> Engine:
+    """An engine that gives up within a second: a health check must not wait on a lock."""
+    from orienta.settings import get_settings
+
+    url = url or get_settings().database_url
+    if url.startswith("sqlite"):
+        return create_engine(url, future=True, connect_args={"timeout": 1})
+    return create_engine(url, future=True, connect_args={"connect_timeout": 1})

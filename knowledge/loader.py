@@ -26,6 +26,10 @@ SOURCE_LANGUAGE = "it"
 STATUSES = ("reviewed", "machine-assisted")
 LEVELS = ("national", "provincial")
 LIST_FIELDS = ("steps", "documents", "costs", "deadlines", "trentino")
+#: field limits: an answer is read on a phone
+MAX_SHORT = 500
+MAX_ITEM = 600
+MAX_ITEMS = 20
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OFFICE_KINDS = (
     "questura", "cinformi", "commissariato_governo", "poste", "anagrafe", "apss", "hospital",
@@ -62,6 +66,14 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Node:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:  # YAML keeps the last of two equal keys: say so instead
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
     mapping = _Node(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {
@@ -112,9 +124,7 @@ class Knowledge:
 
 def _read(path: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.load(
-            path.read_text(encoding="utf-8"), Loader=_LineLoader
-        )  # a SafeLoader subclass
+        body = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problems.append(
@@ -122,6 +132,10 @@ def _read(path: Path, problems: list[Problem]) -> Any:
         )
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.append(Problem(path, 1, f"not valid YAML: {exc}"))
+    else:
+        if body is not None:
+            return body
+        problems.append(Problem(path, 1, "the file is empty (or truncated)"))
     return None
 
 
@@ -192,6 +206,9 @@ def _answer(
         problems.append(
             Problem(path, line, f"{topic}/{lang}: 'short' (the short answer) is missing")
         )
+    elif len(short) > MAX_SHORT:
+        where = key_line(raw, "short", line)
+        problems.append(Problem(path, where, f"{topic}/{lang}: 'short' is over {MAX_SHORT}"))
     answer["short"] = str(short or "").strip()
     for name in LIST_FIELDS:
         value = raw.get(name) or []
@@ -200,8 +217,20 @@ def _answer(
                 Problem(path, line, f"{topic}/{lang}: '{name}' must be a list of texts")
             )
             value = []
+        elif len(value) > MAX_ITEMS or any(len(v) > MAX_ITEM for v in value):
+            problems.append(Problem(
+                path, key_line(raw, name, line),
+                f"{topic}/{lang}: '{name}' has more than {MAX_ITEMS} items or one over "
+                f"{MAX_ITEM} characters",
+            ))  # fmt: skip
+            value = []
         answer[name] = [v.strip() for v in value]
     confirm = raw.get("confirm")
+    if confirm is not None and (not isinstance(confirm, str) or len(confirm) > MAX_ITEM):
+        problems.append(Problem(path, key_line(raw, "confirm", line),
+                                f"{topic}/{lang}: 'confirm' must be a text of at most "
+                                f"{MAX_ITEM} characters"))  # fmt: skip
+        confirm = None
     answer["confirm"] = str(confirm).strip() if confirm else None
     answer["revision"] = answer_revision(answer)
     return answer

@@ -31,7 +31,7 @@ from bot.web.security import (
     same_site_json,
 )
 from bot.whatsapp import WhatsAppChannel
-from knowledge.db import reachable
+from knowledge.db import DatabaseUnavailableError, reachable
 from orienta.i18n import get_translator, is_rtl, language_name
 from orienta.langid import hint_language
 from orienta.settings import Settings, secret
@@ -246,7 +246,8 @@ def create_app(
     async def updates(session: str, after: int = 0) -> dict[str, Any]:
         if not SESSION.match(session):
             raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
-        handoff = switchboard.active_handoff(Incoming(CHANNEL, session, None).conversation_id)
+        cid = Incoming(CHANNEL, session, None).conversation_id
+        handoff = await asyncio.to_thread(switchboard.active_handoff, cid)
         return {
             "messages": outbox.fetch(session, after),
             "handoff": handoff.id if handoff else None,
@@ -277,7 +278,11 @@ def create_app(
     @app.get("/api/staff/handoffs")
     async def staff_queue(request: Request) -> dict[str, Any]:
         require_staff(request)
-        return {"handoffs": [handoff_json(h) for h in switchboard.desk.queue()]}
+        try:
+            queue = await asyncio.to_thread(switchboard.desk.queue)
+        except DatabaseUnavailableError as exc:
+            raise HTTPException(503, "the database is not reachable; try again shortly") from exc
+        return {"handoffs": [handoff_json(h) for h in queue]}
 
     @app.post("/api/staff/handoffs/{handoff_id}/reply", dependencies=[Depends(same_site_json)])
     async def staff_reply(handoff_id: int, body: StaffReply, request: Request) -> dict[str, Any]:
@@ -289,12 +294,17 @@ def create_app(
             handoff = await switchboard.staff_reply(handoff_id, text)
         except DeliveryError as exc:
             raise HTTPException(409, str(exc)) from exc
+        except DatabaseUnavailableError as exc:
+            raise HTTPException(503, "the database is not reachable; try again shortly") from exc
         return handoff_json(handoff)
 
     @app.post("/api/staff/handoffs/{handoff_id}/close", dependencies=[Depends(same_site_json)])
     async def staff_close(handoff_id: int, request: Request) -> dict[str, Any]:
         require_staff(request)
-        closed = await switchboard.close_handoff(handoff_id, "staff")
+        try:
+            closed = await switchboard.close_handoff(handoff_id, "staff")
+        except DatabaseUnavailableError as exc:
+            raise HTTPException(503, "the database is not reachable; try again shortly") from exc
         if closed is None:
             raise HTTPException(404, f"handoff #{handoff_id} is not open")
         return {"closed": handoff_id}

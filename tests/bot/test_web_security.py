@@ -4,6 +4,8 @@ or with odd headers. Each gets a clear 4xx, never a 500."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -120,3 +122,21 @@ def test_a_token_with_odd_characters_is_refused_not_an_error(tmp_path: Any) -> N
             "/api/staff/handoffs", headers={"authorization": value.encode("utf-8")}
         )  # type: ignore[dict-item]
         assert response.status_code == 401
+
+
+def test_a_locked_database_gives_a_quick_health_answer_and_a_clear_503(tmp_path: Any) -> None:
+    path = tmp_path / "locked.db"
+    web = client(f"sqlite:///{path}")
+    lock = sqlite3.connect(path, isolation_level=None, timeout=0)
+    lock.execute("BEGIN EXCLUSIVE")  # another process holds the database
+    try:
+        started = time.monotonic()
+        health = web.get("/health")
+        assert time.monotonic() - started < 4
+        assert health.status_code == 503 and health.json()["database"] is False
+        queue = web.get("/api/staff/handoffs")
+        assert queue.status_code == 503 and "database" in queue.json()["detail"]
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert web.get("/api/staff/handoffs").status_code == 200  # back when the database is

@@ -148,6 +148,15 @@ class TestWebhook:
         first = bodies(sent_to(stack, sender, 1))[0]
         assert first.startswith("🏢") and "Rovereto" in first
 
+    def test_an_impossible_location_gets_a_polite_reply(self, stack: Stack) -> None:
+        sender = str(next(_senders))
+        data = payload("location", sender)
+        message = data["entry"][0]["changes"][0]["value"]["messages"][0]
+        message["location"].update(latitude=999, longitude=-999)
+        assert post(stack, data).status_code == 200
+        reply = bodies(sent_to(stack, sender, 1))[0]
+        assert reply == get_translator("it")("web.location_unavailable")
+
     def test_a_duplicate_delivery_is_answered_once(self, stack: Stack) -> None:
         sender = str(next(_senders))
         data = payload("text", sender, text={"body": "Grazie mille!"})

@@ -97,3 +97,27 @@ def test_translations_made_from_older_italian_are_listed(kb_dir: Path, mini_map:
 def test_revision_follows_the_text() -> None:
     a = {"short": "x", "steps": ["a"]}
     assert answer_revision(a) == answer_revision(dict(a)) != answer_revision({**a, "short": "y"})
+
+
+def test_a_duplicate_key_is_named_with_its_line(kb_dir: Path, mini_map: TopicMap) -> None:
+    path = kb_dir / "topics/documents/permit_renewal.yml"
+    text = path.read_text()
+    path.write_text(text.replace("topic: permit_renewal\n", "topic: permit_renewal\ntopic: x\n", 1))
+    found = problems(kb_dir, mini_map)
+    assert any("permit_renewal.yml:2:" in p and "duplicate key 'topic'" in p for p in found), found
+
+
+def test_an_empty_or_truncated_file_is_a_problem(kb_dir: Path, mini_map: TopicMap) -> None:
+    (kb_dir / "comuni.yml").write_text("")
+    found = problems(kb_dir, mini_map)
+    assert any("comuni.yml:1: the file is empty" in p for p in found), found
+
+
+def test_an_over_long_field_is_refused_with_its_line(kb_dir: Path, mini_map: TopicMap) -> None:
+    path = kb_dir / "topics/documents/permit_renewal.yml"
+    lines = path.read_text().splitlines()
+    number = next(i for i, line in enumerate(lines) if line.strip().startswith("short:"))
+    lines[number] = lines[number] + " " + "x" * 10_000_000  # a 10 MB answer
+    path.write_text("\n".join(lines) + "\n")
+    found = problems(kb_dir, mini_map)
+    assert any(f"permit_renewal.yml:{number + 1}:" in p and "over 500" in p for p in found), found

@@ -5,7 +5,9 @@
   const $ = (id) => document.getElementById(id);
   const log = $("log"), form = $("composer"), input = $("text"), select = $("language");
   const newSession = () => {
-    const id = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/[^A-Za-z0-9-]/g, "");
+    // 128 random bits from the browser's cryptographic generator: the only key to the replies
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
     sessionStorage.setItem("orienta-session", id);
     return id;
   };
