@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from bot.core import OrientaCore
+from bot.deliveries import DeliveryLog
 from bot.switchboard import Switchboard
 from orienta.settings import Settings
 
@@ -40,6 +41,10 @@ async def serve(model: Path, settings: Settings, ready: asyncio.Event | None = N
             logger.info("deleted %d closed handoffs past the retention period", purged)
     except DatabaseUnavailableError as exc:
         logger.warning("handoff retention not applied: %s", exc)
+    try:
+        DeliveryLog(settings.database_url).purge()
+    except DatabaseUnavailableError as exc:
+        logger.warning("old deliveries not purged: %s", exc)
     try:
         gone = await core.purge_conversations(settings.conversation_retention_days)
         if gone:

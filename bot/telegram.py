@@ -31,15 +31,18 @@ from telegram.constants import ChatAction, ChatType, MessageLimit, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.core import Incoming, Turn
+from bot.deliveries import DeliveryLog, first_time
 from bot.formatting import shorten, split_text
 from bot.handoff import HandoffView
 from bot.switchboard import DeliveryError, Switchboard
@@ -168,6 +171,7 @@ class TelegramChannel:
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         #: "starting", "running", "retrying" (Telegram unreachable or the token refused), "stopped"
         self.state = "starting"
+        self.deliveries = DeliveryLog(settings.database_url)
         self._starter: asyncio.Task[None] | None = None
         self._register()
         switchboard.register_channel(CHANNEL, self.deliver)
@@ -252,8 +256,15 @@ class TelegramChannel:
 
     # -- handlers -------------------------------------------------------------------------
 
+    async def _once(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An update delivered twice (a retried webhook, a restart) is handled once."""
+        update_id = getattr(update, "update_id", None)
+        if update_id is not None and not await first_time(self.deliveries, CHANNEL, str(update_id)):
+            raise ApplicationHandlerStop
+
     def _register(self) -> None:
         app = self.application
+        app.add_handler(TypeHandler(Update, self._once), group=-1)  # before every other
         staff_chat = self.settings.staff_chat_id
         if staff_chat is not None:
             app.add_handler(

@@ -11,13 +11,13 @@ import asyncio
 import hashlib
 import hmac
 import logging
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
 from bot.core import Incoming
+from bot.deliveries import DeliveryLog, first_time
 from bot.formatting import shorten, split_text
 from bot.switchboard import Switchboard
 from orienta.i18n import get_translator
@@ -106,7 +106,7 @@ class WhatsAppChannel:
         self.client = client or httpx.AsyncClient(timeout=20.0)
         #: a webhook: it serves as soon as the web server does
         self.state = "running"
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self.deliveries = DeliveryLog(settings.database_url)
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         switchboard.register_channel(CHANNEL, self.deliver)
@@ -131,33 +131,28 @@ class WhatsAppChannel:
     def check_signature(self, body: bytes, header: str | None) -> bool:
         return signature_valid(secret(self.settings.whatsapp_app_secret), body, header)
 
-    def _first_time(self, message_id: str) -> bool:
-        if message_id in self._seen:
-            return False
-        self._seen[message_id] = None
-        while len(self._seen) > 10_000:
-            self._seen.popitem(last=False)
-        return True
-
     def receive(self, payload: Any) -> int:
-        """Schedule the answers to a (verified) delivery; returns how many messages are new."""
-        new = 0
+        """Schedule the answers to a (verified) delivery; returns how many messages it has."""
+        count = 0
         for sender, message in incoming_messages(payload):
-            if not self._first_time(str(message["id"])):
-                continue
             incoming = to_incoming(sender, message)
             if incoming is None:
                 continue
-            new += 1
-            task = asyncio.get_running_loop().create_task(self._answer(incoming))
+            count += 1
+            task = asyncio.get_running_loop().create_task(
+                self._answer(incoming, str(message.get("id") or ""))
+            )
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        return new
+        return count
 
-    async def _answer(self, incoming: Incoming) -> None:
+    async def _answer(self, incoming: Incoming, message_id: str) -> None:
         lock = self._locks.setdefault(incoming.user_id, asyncio.Lock())
         async with lock:  # one at a time per user: answers keep the questions' order
             try:
+                # a message id delivered twice (Meta retries, a restart) is answered once
+                if message_id and not await first_time(self.deliveries, CHANNEL, message_id):
+                    return
                 turn = await self.switchboard.handle(incoming)
                 await self.send(incoming.user_id, turn.replies, turn.language)
             except Exception:

@@ -156,3 +156,28 @@ class HandoffMessage(Base):
     created_at = Column(DateTime, nullable=False)  # UTC
 
     handoff = relationship("Handoff", back_populates="messages")
+
+
+class WebOutboxMessage(Base):
+    """A message for a web chat tab that arrives later (a staff reply), until the tab has it.
+    Ids never repeat, also across restarts (AUTOINCREMENT)."""
+
+    __tablename__ = "web_outbox"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - SQLAlchemy's own form
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    address = Column(String(64), nullable=False, index=True)  # the tab's random session id
+    language = Column(String(8), nullable=False)
+    reply = Column(JSON, nullable=False)  # text and buttons
+    created_at = Column(DateTime, nullable=False)  # UTC
+
+
+class Delivery(Base):
+    """A channel delivery already answered (a WhatsApp message id, a Telegram update id):
+    a second delivery of it is not answered again, also after a restart."""
+
+    __tablename__ = "deliveries"
+
+    channel = Column(String(16), primary_key=True)
+    key = Column(String(128), primary_key=True)
+    seen_at = Column(DateTime, nullable=False, index=True)  # UTC

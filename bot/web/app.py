@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import itertools
 import re
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from bot.core import Incoming, Turn
 from bot.handoff import HandoffView
 from bot.switchboard import DeliveryError, Switchboard
 from bot.telegram import TelegramChannel
+from bot.web.outbox import WebOutbox
 from bot.web.security import (
     BodyLimitMiddleware,
     SecurityHeadersMiddleware,
@@ -90,36 +89,6 @@ def direction(language: str) -> str:
     return "rtl" if is_rtl(language) else "ltr"
 
 
-class WebOutbox:
-    """Messages for web chat sessions that arrive later (staff replies), until fetched."""
-
-    def __init__(self, sessions: int = 1000, per_session: int = 50) -> None:
-        self.sessions, self.per_session = sessions, per_session
-        self._boxes: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
-        self._numbers = itertools.count(1)
-
-    async def deliver(self, address: str, replies: list[dict[str, Any]], language: str) -> None:
-        box = self._boxes.setdefault(address, [])
-        self._boxes.move_to_end(address)
-        for reply in replies:
-            box.append(
-                {
-                    "id": next(self._numbers),
-                    "language": language,
-                    "direction": direction(language),
-                    **reply,
-                }
-            )
-        del box[: -self.per_session]
-        while len(self._boxes) > self.sessions:
-            self._boxes.popitem(last=False)
-
-    def fetch(self, address: str, after: int) -> list[dict[str, Any]]:
-        box = self._boxes.get(address, [])
-        box[:] = [m for m in box if m["id"] > after]  # what was fetched is gone
-        return list(box)
-
-
 def turn_json(turn: Turn) -> dict[str, Any]:
     return {
         "language": turn.language,
@@ -153,7 +122,7 @@ def create_app(
     whatsapp: WhatsAppChannel | None = None,
 ) -> FastAPI:
     app = FastAPI(title="Orienta", docs_url=None, redoc_url=None, openapi_url=None)
-    outbox = WebOutbox()
+    outbox = WebOutbox(settings.database_url)
     switchboard.register_channel(CHANNEL, outbox.deliver)
     app.state.outbox = outbox
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -240,18 +209,20 @@ def create_app(
         if not SESSION.match(body.session):
             raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
         incoming = Incoming(CHANNEL, body.session, None, language_hint=body.language)
+        await outbox.forget(body.session)
         return turn_json(await switchboard.forget(incoming))
 
     @app.get("/api/updates")
-    async def updates(session: str, after: int = 0) -> dict[str, Any]:
+    async def updates(session: str, after: int = Query(0, ge=0, le=2**62)) -> dict[str, Any]:
         if not SESSION.match(session):
             raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
         cid = Incoming(CHANNEL, session, None).conversation_id
-        handoff = await asyncio.to_thread(switchboard.active_handoff, cid)
-        return {
-            "messages": outbox.fetch(session, after),
-            "handoff": handoff.id if handoff else None,
-        }
+        try:
+            handoff = await asyncio.to_thread(switchboard.active_handoff, cid)
+            messages = await outbox.fetch(session, after)
+        except DatabaseUnavailableError as exc:
+            raise HTTPException(503, "the database is not reachable; try again shortly") from exc
+        return {"messages": messages, "handoff": handoff.id if handoff else None}
 
     # -- staff ------------------------------------------------------------------------------
 

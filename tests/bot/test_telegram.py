@@ -222,6 +222,21 @@ def test_the_webhook_route_answers_updates_with_the_right_secret(stack: Stack) -
     assert "Viale Verona" in replies(stack, user, 1)[0].params["text"]
 
 
+def test_an_update_delivered_twice_is_answered_once(stack: Stack) -> None:
+    user = next(_users)
+    channel = stack.telegram
+    data = update("message_text", user, language="en", text="Thanks!")
+    data["update_id"] = 30_000_000 + user % 1000
+    for _ in range(2):  # Telegram retries a webhook delivery
+        assert stack.loop.run(channel.process_webhook(channel.secret, data)) == 200
+    later = update("message_text", user, language="en", text="bye bye, see you")
+    later["update_id"] = data["update_id"] + 1
+    assert stack.loop.run(channel.process_webhook(channel.secret, later)) == 200
+    t = get_translator("en")
+    wait_until(lambda: t("goodbye") in texts(stack, user), what="the later answer")
+    assert texts(stack, user).count(t("thanks")) == 1  # answered in order: once, before it
+
+
 def test_the_command_menu_is_described_in_every_language(stack: Stack) -> None:
     calls = stack.bot_api.sent("setMyCommands")
     languages = {c.params.get("language_code") for c in calls}
@@ -264,7 +279,8 @@ def test_webhook_mode_registers_the_webhook_with_its_secret(stack: Stack) -> Non
         assert stack.bot_api.webhook["url"] == "https://orienta.example/telegram/webhook"
         assert stack.bot_api.webhook["secret_token"] == "s3cret-token"
         user = next(_users)
-        data = {**update("message_text", user, language="en", text="Thanks!"), "update_id": 1}
+        data = {**update("message_text", user, language="en", text="Thanks!"),
+                "update_id": 20_000_000 + user % 1000}  # fmt: skip
         assert stack.loop.run(channel.process_webhook("s3cret-token", data)) == 200
         assert replies(stack, user, 1)[0].params["text"] == get_translator("en")("thanks")
     finally:
