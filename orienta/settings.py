@@ -115,9 +115,11 @@ class Settings(BaseSettings):
         return value
 
 
-def secret(value: SecretStr | None) -> str:
+def secret(value: SecretStr | str | None) -> str:
     """The secret's value ('' when unset): only where it is used, never in a log."""
-    return value.get_secret_value() if value is not None else ""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return value or ""
 
 
 @lru_cache(maxsize=1)

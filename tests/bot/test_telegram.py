@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.preferences import PreferenceStore
 from bot.telegram import CallbackCodec, message_parts
@@ -269,7 +270,7 @@ def test_webhook_mode_registers_the_webhook_with_its_secret(stack: Stack) -> Non
     settings = stack.settings.copy(
         update={
             "telegram_webhook_url": "https://orienta.example/telegram/webhook",
-            "telegram_webhook_secret": "s3cret-token",
+            "telegram_webhook_secret": SecretStr("s3cret-token"),
         }
     )
     channel = TelegramChannel(stack.switchboard, settings)
