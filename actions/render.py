@@ -82,21 +82,6 @@ def part_text(t: Translator, topic: Topic, answer: Answer, part: str, language: 
     return _lines(language, lines)
 
 
-def answer_text(t: Translator, topic: Topic, answer: Answer, language: str) -> str:
-    """The whole answer: short answer; steps, documents, costs, deadlines, Trentino; checks;
-    sources (for staff and print, where a screen is not the limit)."""
-    lines = [answer.short]
-    lines += _section(t, "answer.steps", answer.steps, numbered=True)
-    lines += _section(t, "answer.documents", answer.documents)
-    lines += _section(t, "answer.costs", answer.costs)
-    lines += _section(t, "answer.deadlines", answer.deadlines)
-    lines += _section(t, "answer.trentino", answer.trentino)
-    if answer.confirm:
-        lines += ["", f"⚠️ {t('answer.confirm')} {answer.confirm}"]
-    lines += ["", sources_line(t, topic, language)]
-    return _lines(language, lines)
-
-
 def _time(value: dt.time | dt.datetime, language: str) -> str:
     return format_time(value, "short", locale=language)
 
@@ -151,11 +136,3 @@ def office_data(office: Office) -> dict[str, object]:
         "lon": office.lon,
         "website": office.website,
     }
-
-
-def where_to_go(t: Translator, cards: list[str], language: str) -> list[str]:
-    """Office cards as messages, the first under a 'Where to go:' heading."""
-    if not cards:
-        return []
-    heading = f"{RLM}{t('answer.where')}" if is_rtl(language) else t("answer.where")
-    return [f"{heading}\n{cards[0]}", *cards[1:]]

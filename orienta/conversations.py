@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from orienta.dialogue import first_reply_limit
+from orienta.evaluation import jsonl_lines
 
 FIRST_KINDS = frozenset({"first", "new_question"})
 KINDS = FIRST_KINDS | {
@@ -45,24 +46,16 @@ class Conversation:
 
 def load_conversations(path: Path) -> list[Conversation]:
     """Every conversation of every ``*.jsonl`` in a folder (or one file), with file:line errors."""
-    if not path.exists():
-        raise FileNotFoundError(f"conversations not found: {path}")
-    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
     found = []
-    for file in files:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-                turns = tuple(
-                    GoldTurn(t["text"], tuple(t["topics"]), t["kind"]) for t in raw["turns"]
-                )
-                if not turns or any(t.kind not in KINDS for t in turns):
-                    raise ValueError(f"turns must be non-empty, kinds one of {sorted(KINDS)}")
-                found.append(Conversation(raw["id"], raw["lang"], raw.get("what", ""), turns))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise ValueError(f"{file}:{number}: bad conversation: {exc}") from exc
+    for file, number, line in jsonl_lines(path, "conversations"):
+        try:
+            raw = json.loads(line)
+            turns = tuple(GoldTurn(t["text"], tuple(t["topics"]), t["kind"]) for t in raw["turns"])
+            if not turns or any(t.kind not in KINDS for t in turns):
+                raise ValueError(f"turns must be non-empty, kinds one of {sorted(KINDS)}")
+            found.append(Conversation(raw["id"], raw["lang"], raw.get("what", ""), turns))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{file}:{number}: bad conversation: {exc}") from exc
     return found
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,30 +33,36 @@ class Gold:
     tier: int
 
 
-def load_gold(path: Path) -> list[Gold]:
-    """Rows of a gold file, or of every ``*.jsonl`` in a folder (in name order)."""
+def jsonl_lines(path: Path, what: str) -> Iterator[tuple[Path, int, str]]:
+    """The non-empty lines of a ``.jsonl`` file, or of every one in a folder (name order),
+    with their file and line number."""
     if not path.exists():
-        raise FileNotFoundError(f"gold file or folder not found: {path}")
+        raise FileNotFoundError(f"{what} not found: {path}")
     files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
-    rows = []
     for file in files:
         for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-                rows.append(
-                    Gold(
-                        raw["id"],
-                        raw["text"],
-                        raw["lang"],
-                        tuple(raw["topics"]),
-                        raw.get("answer_lang"),
-                        int(raw.get("tier", 1)),
-                    )
+            if line.strip():
+                yield file, number, line
+
+
+def load_gold(path: Path) -> list[Gold]:
+    """Rows of a gold file, or of every ``*.jsonl`` in a folder (in name order)."""
+    rows = []
+    for file, number, line in jsonl_lines(path, "gold file or folder"):
+        try:
+            raw = json.loads(line)
+            rows.append(
+                Gold(
+                    raw["id"],
+                    raw["text"],
+                    raw["lang"],
+                    tuple(raw["topics"]),
+                    raw.get("answer_lang"),
+                    int(raw.get("tier", 1)),
                 )
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(f"{file}:{number}: bad gold row: {exc}") from exc
+            )
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{file}:{number}: bad gold row: {exc}") from exc
     return rows
 
 
