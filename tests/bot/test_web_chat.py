@@ -120,3 +120,63 @@ def test_questions_typed_quickly_are_all_answered_in_order(stack: Stack, browser
     assert answers == [t("greet"), t("thanks")]
     assert page.locator(".message.user").all_inner_texts() == ["Buongiorno", "Grazie mille"]
     page.close()
+
+
+EVIL_PAGE = """<!doctype html><title>working</title><form id="f" method="post"
+action="{target}/api/staff/handoffs/{id}/reply" enctype="text/plain" target="sink">
+<input name='{{"text": "send your passport scan to evil@example.org", "x": "' value='"}}'>
+</form><iframe name="sink"></iframe><script>
+(async () => {{
+  const close = "{target}/api/staff/handoffs/{id}/close";
+  await fetch(close, {{method: "POST", mode: "no-cors", body: "{{}}"}}).catch(() => null);
+  await fetch(close, {{method: "POST", mode: "no-cors", headers: {{"Content-Type": "text/plain"}},
+                      body: "{{}}"}}).catch(() => null);
+  await fetch(close, {{method: "POST", headers: {{"Content-Type": "application/json"}},
+                      body: "{{}}"}}).catch(() => null);
+  document.getElementById("f").submit();
+  setTimeout(() => {{ document.title = "done"; }}, 0);
+}})();
+</script>"""
+
+
+def test_a_page_on_another_site_cannot_drive_the_staff_api(stack: Stack, browser) -> None:
+    """CSRF, in a real browser: another origin's page tries every way to close a handoff and
+    to send a staff reply; the handoff stays open and no reply is sent."""
+    import http.server
+    import threading
+
+    import httpx
+    from playwright.sync_api import expect
+
+    from .conftest import free_port
+
+    session = "csrfvictim01"
+    ask = {"session": session, "payload": "/human_handoff", "language": "en"}
+    turn = httpx.post(f"{stack.web_url}/api/message", json=ask).json()
+    handoff_id = turn["handoff"]
+    page_html = EVIL_PAGE.format(target=stack.web_url, id=handoff_id).encode()
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(page_html)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Evil)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        expect(page).to_have_title("done", timeout=30_000)
+        page.wait_for_load_state("networkidle")  # the form's navigation has come back
+    finally:
+        page.close()
+        server.shutdown()
+    queue = httpx.get(f"{stack.web_url}/api/staff/handoffs").json()["handoffs"]
+    mine = next((h for h in queue if h["id"] == handoff_id), None)
+    assert mine is not None, "the other site closed the handoff"
+    assert all(line["sender"] != "staff" for line in mine["transcript"])
