@@ -19,6 +19,7 @@ from babel.dates import format_date, format_time
 from bot.core import Incoming, OrientaCore, Turn
 from bot.formatting import bidi_safe_reply, isolate
 from bot.handoff import HandoffDesk, HandoffView
+from bot.limits import RateLimits
 from knowledge.db import DatabaseUnavailableError
 from knowledge.directory import reopens
 from knowledge.repository import KnowledgeRepository
@@ -27,6 +28,7 @@ from orienta.dialogue import EMERGENCY_PAYLOAD, END_HANDOFF_PAYLOAD
 from orienta.i18n import get_translator, is_rtl
 from orienta.langid import hint_language
 from orienta.settings import Settings, get_settings
+from orienta.topics import OUT_OF_SCOPE
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,6 +67,7 @@ class Switchboard:
         self.desk = desk or HandoffDesk(
             self.settings.handoff_timeout_minutes, self.settings.database_url
         )
+        self.limits = RateLimits(self.settings)
         self.channels: dict[str, Deliver] = {}
         self.notifiers: list[StaffNotifier] = []
 
@@ -77,11 +80,18 @@ class Switchboard:
     def _translate(self, language: str, key: str, **values: object) -> str:
         return get_translator(language, self.settings.fallback_languages)(key, **values)
 
-    def _reply(self, message: Incoming, language: str, key: str, **values: object) -> Turn:
+    def _reply(
+        self,
+        message: Incoming,
+        language: str,
+        key: str,
+        topic: str = HUMAN_HANDOFF,
+        **values: object,
+    ) -> Turn:
         return Turn(
             text=message.text,
             language=language,
-            topic=HUMAN_HANDOFF,
+            topic=topic,
             confidence=1.0,
             replies=[{"text": self._translate(language, key, **values)}],
             language_source="previous",
@@ -109,6 +119,11 @@ class Switchboard:
 
     async def handle(self, message: Incoming) -> Turn:
         """Answer a message, or pass it to staff while a person has the conversation."""
+        typed = (message.payload or message.text or "").strip()
+        limited = typed.casefold() != FORGET_COMMAND  # /forget always works
+        if limited and not self.limits.allow("message", message.conversation_id):
+            language = await self._language_of(message)
+            return self._reply(message, language, "error.rate_limited", topic=OUT_OF_SCOPE)
         turn = await self._handle(message)
         turn.replies = [bidi_safe_reply(r) for r in turn.replies]
         return turn
@@ -224,6 +239,9 @@ class Switchboard:
         return text[: self.settings.max_message_chars] if text else t("staff.user_media")
 
     async def _open(self, message: Incoming, turn: Turn) -> Turn:
+        current = await asyncio.to_thread(self.active_handoff, message.conversation_id)
+        if current is None and not self.limits.allow("handoff", message.conversation_id):
+            return self._reply(message, turn.language, "handoff.too_many")
         transcript = await self.core.transcript(message.channel, message.user_id)
         try:
             handoff, new = await self._db(

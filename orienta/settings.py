@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     whatsapp_api_url: str = Field("https://graph.facebook.com", description="Graph API base.")
     whatsapp_api_version: str = "v21.0"
 
+    # --- Rate limits (the `limits` library's notation) ----------------------------------------
+    rate_limit_messages: str = Field("30/minute", description="Messages per conversation.")
+    rate_limit_handoffs: str = Field("3/hour", description="Handoffs opened per conversation.")
+    rate_limit_address: str = Field("120/minute", description="Web chat messages per address.")
+    rate_limit_storage: str = Field(
+        "memory://", description="Where counts live: memory://, or redis://host:port/db."
+    )
+
     # --- Handoff to a person ------------------------------------------------------------------
     staff_chat_id: int | None = Field(None, description="Telegram group where staff answer.")
     staff_token: SecretStr | None = Field(

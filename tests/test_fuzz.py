@@ -76,8 +76,11 @@ def web(tmp: Path) -> TestClient:
     if "web" not in _clients:
         url = f"sqlite:///{tmp / 'fuzz.db'}"
         migrate(url)
-        config = Settings(database_url=url, whatsapp_verify_token="v", whatsapp_app_secret="s",
-                          whatsapp_access_token="a", whatsapp_phone_number_id="1")  # fmt: skip
+        config = Settings(
+            database_url=url, rate_limit_address="1000000/minute",
+            rate_limit_messages="1000000/minute", whatsapp_verify_token="v",
+            whatsapp_app_secret="s", whatsapp_access_token="a", whatsapp_phone_number_id="1",
+        )  # fmt: skip
         from bot.whatsapp import WhatsAppChannel
 
         switchboard = Switchboard(EchoCore(), config)  # type: ignore[arg-type]

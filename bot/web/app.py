@@ -184,7 +184,10 @@ def create_app(
         }
 
     @app.post("/api/message", dependencies=[Depends(same_site_json)])
-    async def message(body: ChatMessage) -> dict[str, Any]:
+    async def message(body: ChatMessage, request: Request) -> dict[str, Any]:
+        address = request.client.host if request.client else ""
+        if not switchboard.limits.allow("address", address):
+            raise HTTPException(429, "too many messages from this address; wait a minute")
         if not SESSION.match(body.session):
             raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
         location = None

@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.core import Turn
 from bot.switchboard import Switchboard
 from bot.web.app import MAX_BODY_BYTES, create_app
 from bot.web.security import SECURITY_HEADERS, BodyLimitMiddleware
 from knowledge.db import migrate
+from orienta.i18n import get_translator
 from orienta.settings import Settings
 
 LOCAL = {"base_url": "http://127.0.0.1:8080", "client": ("127.0.0.1", 50000)}
@@ -140,3 +142,56 @@ def test_a_locked_database_gives_a_quick_health_answer_and_a_clear_503(tmp_path:
         lock.execute("ROLLBACK")
         lock.close()
     assert web.get("/api/staff/handoffs").status_code == 200  # back when the database is
+
+
+class EchoCore:
+    async def handle(self, message: Any) -> Turn:
+        wants_person = message.text == "persona"
+        requests = [{"handoff": "open"}] if wants_person else []
+        return Turn(message.text, "it", "greet", 1.0, [{"text": "ciao"}], requests=requests)
+
+    async def stored_language(self, conversation_id: str) -> str | None:
+        return "it"
+
+    async def previous_language(self, conversation_id: str) -> str | None:
+        return "it"
+
+    async def transcript(self, channel: str, user_id: str) -> list[tuple[str, str]]:
+        return []
+
+
+def limited(tmp_path: Any, **limits: str) -> TestClient:
+    url = f"sqlite:///{tmp_path / 'limits.db'}"
+    migrate(url)
+    config = Settings(database_url=url, **limits)  # type: ignore[call-arg]
+    switchboard = Switchboard(EchoCore(), config)  # type: ignore[arg-type]
+    return TestClient(create_app(switchboard, config), **LOCAL)
+
+
+def test_too_many_messages_get_a_polite_reply_in_the_user_s_language(tmp_path: Any) -> None:
+    web = limited(tmp_path, rate_limit_messages="3/minute")
+    said = [web.post("/api/message", json={"session": "fastwriter1", "text": "ciao"}).json()
+            for _ in range(4)]  # fmt: skip
+    assert [s["replies"][0]["text"] for s in said[:3]] == ["ciao"] * 3
+    assert said[3]["replies"][0]["text"] == get_translator("it")("error.rate_limited")
+    other = web.post("/api/message", json={"session": "slowwriter1", "text": "ciao"}).json()
+    assert other["replies"][0]["text"] == "ciao"  # per conversation
+
+
+def test_too_many_messages_from_one_address_get_429(tmp_path: Any) -> None:
+    web = limited(tmp_path, rate_limit_address="2/minute")
+    codes = [web.post("/api/message", json={"session": f"someone{i:04}", "text": "ciao"})
+             .status_code for i in range(3)]  # fmt: skip
+    assert codes == [200, 200, 429]
+
+
+def test_handoffs_opened_again_and_again_are_limited(tmp_path: Any) -> None:
+    web = limited(tmp_path, rate_limit_handoffs="2/hour")
+    opened = []
+    for _ in range(3):
+        turn = web.post("/api/message", json={"session": "askperson1", "text": "persona"}).json()
+        opened.append(turn["handoff"])
+        if turn["handoff"]:
+            web.post(f"/api/staff/handoffs/{turn['handoff']}/close", json={})
+    assert opened[0] and opened[1] and opened[2] is None
+    assert turn["replies"][0]["text"] == get_translator("it")("handoff.too_many")
