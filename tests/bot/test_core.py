@@ -33,3 +33,24 @@ def test_conversation_ids_are_stable_and_do_not_reveal_the_user() -> None:
     assert cid == conversation_id("telegram", "123456789")
     assert cid != conversation_id("whatsapp", "123456789")
     assert "123456789" not in cid
+
+
+def test_what_a_stranger_types_is_cleaned_before_anything_reads_it() -> None:
+    from bot.core import Incoming
+
+    message = Incoming("web", "u1", "ciao\x00 come\x1b stai \ud800?", payload="/greet\x00")
+    assert message.text == "ciao come stai ?" and message.payload == "/greet"
+    assert Incoming("web", "u1", "riga 1\nriga 2\tfine").text == "riga 1\nriga 2\tfine"
+
+
+def test_a_payload_cannot_set_an_unknown_language_or_intent() -> None:
+    from pathlib import Path
+
+    from bot.core import OrientaCore
+
+    core = OrientaCore(Path("unused.tar.gz"))  # no model needed to check a payload
+    assert core.valid_payload('/change_language{"language": "ar"}')
+    assert not core.valid_payload('/change_language{"language": "xx"}')
+    assert not core.valid_payload('/greet{"language": "<script>"}')
+    assert not core.valid_payload("/no_such_intent")
+    assert not core.valid_payload('/find_office{"latitude": ' + "[" * 5000 + "]")
