@@ -18,6 +18,7 @@ class RateLimits:
             "message": parse(settings.rate_limit_messages),
             "handoff": parse(settings.rate_limit_handoffs),
             "address": parse(settings.rate_limit_address),
+            "poll": parse(settings.rate_limit_polls),
         }
 
     def allow(self, rule: str, key: str) -> bool:

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     rate_limit_messages: str = Field("30/minute", description="Messages per conversation.")
     rate_limit_handoffs: str = Field("3/hour", description="Handoffs opened per conversation.")
     rate_limit_address: str = Field("120/minute", description="Web chat messages per address.")
+    rate_limit_polls: str = Field(
+        "600/minute", description="Web chat polls per address (a tab polls 20 times a minute)."
+    )
     rate_limit_storage: str = Field(
         "memory://", description="Where counts live: memory://, or redis://host:port/db."
     )

@@ -216,7 +216,12 @@ def create_app(
         return turn_json(await switchboard.forget(incoming))
 
     @app.get("/api/updates")
-    async def updates(session: str, after: int = Query(0, ge=0, le=2**62)) -> dict[str, Any]:
+    async def updates(
+        request: Request, session: str, after: int = Query(0, ge=0, le=2**62)
+    ) -> dict[str, Any]:
+        address = request.client.host if request.client else ""
+        if not switchboard.limits.allow("poll", address):  # guessing session ids is slow too
+            raise HTTPException(429, "too many requests from this address; wait a minute")
         if not SESSION.match(session):
             raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
         cid = Incoming(CHANNEL, session, None).conversation_id

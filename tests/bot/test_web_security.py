@@ -195,3 +195,10 @@ def test_handoffs_opened_again_and_again_are_limited(tmp_path: Any) -> None:
             web.post(f"/api/staff/handoffs/{turn['handoff']}/close", json={})
     assert opened[0] and opened[1] and opened[2] is None
     assert turn["replies"][0]["text"] == get_translator("it")("handoff.too_many")
+
+
+def test_polling_for_replies_is_limited_per_address(tmp_path: Any) -> None:
+    web = limited(tmp_path, rate_limit_polls="2/minute")
+    codes = [web.get("/api/updates", params={"session": f"guess{i:08}"}).status_code
+             for i in range(3)]  # fmt: skip
+    assert codes == [200, 200, 429]
