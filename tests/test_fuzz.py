@@ -15,13 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.cli import _read_jsonl
-from bot.core import Turn
 from bot.switchboard import Switchboard
 from bot.web.app import create_app
 from knowledge.db import migrate
 from knowledge.loader import load
 from orienta.settings import Settings
 from orienta.topics import Topic, TopicMap
+
+from .bot.fakes import EchoCore
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=50),
@@ -48,25 +49,6 @@ def test_every_ask_line_is_a_row_or_an_error_naming_its_line(lines: list[bytes])
 @given(st.lists(JSON.map(lambda v: json.dumps(v, allow_nan=True)), max_size=6))
 def test_any_json_value_on_a_line_is_answered_or_refused(lines: list[str]) -> None:
     assert len(list(_read_jsonl(lines))) == sum(1 for line in lines if line.strip())
-
-
-class EchoCore:
-    """Stands in for the Rasa core: the web layer is what is fuzzed here."""
-
-    async def handle(self, message: Any) -> Turn:
-        return Turn(message.text, "it", "greet", 1.0, [{"text": "ok"}])
-
-    async def stored_language(self, conversation_id: str) -> str | None:
-        return None
-
-    async def previous_language(self, conversation_id: str) -> str | None:
-        return None
-
-    async def transcript(self, channel: str, user_id: str) -> list[tuple[str, str]]:
-        return []
-
-    async def forget(self, channel: str, user_id: str) -> None:
-        return None
 
 
 _clients: dict[str, TestClient] = {}

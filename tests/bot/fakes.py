@@ -172,3 +172,33 @@ class FakeGraphApi(LocalServer):
 
     def to(self, wa_id: str) -> list[dict[str, Any]]:
         return [m for m in self.sent if m.get("to") == wa_id]
+
+
+class _Alive:
+    alive, restarts = True, 0
+
+
+class EchoCore:
+    """Stands in for the Rasa core where the web layer is what a test is about: it answers
+    "ciao", and asks for a handoff when the text is "persona"."""
+
+    model_loaded = True
+    action_server = _Alive()
+
+    async def handle(self, message: Any) -> Any:
+        from bot.core import Turn
+
+        requests = [{"handoff": "open"}] if message.text == "persona" else []
+        return Turn(message.text, "it", "greet", 1.0, [{"text": "ciao"}], requests=requests)
+
+    async def stored_language(self, conversation_id: str) -> str | None:
+        return None
+
+    async def previous_language(self, conversation_id: str) -> str | None:
+        return None
+
+    async def transcript(self, channel: str, user_id: str) -> list[tuple[str, str]]:
+        return []
+
+    async def forget(self, channel: str, user_id: str) -> None:
+        return None

@@ -10,37 +10,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from bot.core import Turn
 from bot.switchboard import Switchboard
 from bot.web.app import create_app
 from knowledge.db import migrate
 from orienta.settings import Settings
 
-
-class Alive:
-    alive, restarts = True, 0
-
-
-class EchoCore:
-    """Stands in for the Rasa core: the web layer is what is tested here."""
-
-    model_loaded = True
-    action_server = Alive()
-
-    async def handle(self, message: Any) -> Turn:
-        return Turn(message.text, "it", "greet", 1.0, [{"text": "ok"}])
-
-    async def stored_language(self, conversation_id: str) -> str | None:
-        return None
-
-    async def previous_language(self, conversation_id: str) -> str | None:
-        return None
-
-    async def transcript(self, channel: str, user_id: str) -> list[tuple[str, str]]:
-        return []
-
-    async def forget(self, channel: str, user_id: str) -> None:
-        return None
+from .fakes import EchoCore
 
 
 @pytest.fixture(scope="module")

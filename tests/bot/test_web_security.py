@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.core import Turn
 from bot.switchboard import Switchboard
 from bot.web.app import MAX_BODY_BYTES, create_app
 from bot.web.security import SECURITY_HEADERS, BodyLimitMiddleware
 from knowledge.db import migrate
 from orienta.i18n import get_translator
 from orienta.settings import Settings
+
+from .fakes import EchoCore
 
 LOCAL = {"base_url": "http://127.0.0.1:8080", "client": ("127.0.0.1", 50000)}
 CLOSE = "/api/staff/handoffs/1/close"
@@ -142,22 +143,6 @@ def test_a_locked_database_gives_a_quick_health_answer_and_a_clear_503(tmp_path:
         lock.execute("ROLLBACK")
         lock.close()
     assert web.get("/api/staff/handoffs").status_code == 200  # back when the database is
-
-
-class EchoCore:
-    async def handle(self, message: Any) -> Turn:
-        wants_person = message.text == "persona"
-        requests = [{"handoff": "open"}] if wants_person else []
-        return Turn(message.text, "it", "greet", 1.0, [{"text": "ciao"}], requests=requests)
-
-    async def stored_language(self, conversation_id: str) -> str | None:
-        return "it"
-
-    async def previous_language(self, conversation_id: str) -> str | None:
-        return "it"
-
-    async def transcript(self, channel: str, user_id: str) -> list[tuple[str, str]]:
-        return []
 
 
 def limited(tmp_path: Any, **limits: str) -> TestClient:
