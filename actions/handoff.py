@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 from typing import Any
 
-from babel.dates import format_date, format_time
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -20,6 +19,7 @@ from knowledge.db import DatabaseUnavailableError
 from knowledge.directory import reopens
 from knowledge.repository import KnowledgeRepository
 from orienta.dialogue import END_HANDOFF_PAYLOAD, OPEN_HANDOFF
+from orienta.i18n import opening_values
 from orienta.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -36,11 +36,7 @@ def when_staff_answer(language: str, now: dt.datetime) -> tuple[str, dict[str, s
     opening = reopens(offices[0] if offices else None, now)
     if opening is None:
         return "handoff.opened", {}
-    day = format_date(opening.date(), "full", locale=language)
-    return "handoff.opened_later", {
-        "day": day,
-        "time": format_time(opening, "short", locale=language),
-    }
+    return "handoff.opened_later", opening_values(opening, language)
 
 
 class ActionHumanHandoff(Action):

@@ -24,7 +24,7 @@ from actions.common import (
 )
 from actions.render import office_card, office_data
 from knowledge.db import DatabaseUnavailableError
-from knowledge.directory import Place, choose, kind_in_text, nearest, place_in_text
+from knowledge.directory import Place, choose, kind_in_text, nearest, place_in_text, valid_point
 from knowledge.models import Comune, Office
 from knowledge.repository import KnowledgeRepository
 from orienta.dialogue import COMUNE_SLOT, LAST_TOPIC_SLOT, MISSES_SLOT
@@ -42,7 +42,7 @@ def shared_location(tracker: Tracker) -> tuple[float, float] | None:
         point = float(entity(tracker, "latitude")), float(entity(tracker, "longitude"))
     except (TypeError, ValueError):
         return None
-    return point if -90 <= point[0] <= 90 and -180 <= point[1] <= 180 else None
+    return point if valid_point(*point) else None
 
 
 def names_a_place_or_office(tracker: Tracker, text: str) -> bool:

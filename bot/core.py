@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import json
 import logging
-import math
 import os
 import re
 import time
@@ -23,6 +22,7 @@ from typing import Any
 from bot.action_server import ActionServer
 from bot.preferences import PreferenceStore
 from knowledge.db import DatabaseUnavailableError
+from knowledge.directory import valid_point
 from orienta.dialogue import ANSWERED, END_HANDOFF_PAYLOAD, HUMAN_HANDOFF_PAYLOAD, OPEN_HANDOFF
 from orienta.i18n import get_translator
 from orienta.langid import hint_language
@@ -96,15 +96,6 @@ class Turn:
 
 
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-def valid_point(latitude: float, longitude: float) -> bool:
-    return (
-        math.isfinite(latitude)
-        and math.isfinite(longitude)
-        and -90 <= latitude <= 90
-        and -180 <= longitude <= 180
-    )
 
 
 def clean_text(text: str) -> str:

@@ -14,8 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
-from babel.dates import format_date, format_time
-
 from bot.core import Incoming, OrientaCore, Turn
 from bot.formatting import bidi_safe_reply, isolate
 from bot.handoff import HandoffDesk, HandoffView
@@ -25,7 +23,7 @@ from knowledge.directory import reopens
 from knowledge.repository import KnowledgeRepository
 from knowledge.words import is_urgent
 from orienta.dialogue import EMERGENCY_PAYLOAD, END_HANDOFF_PAYLOAD
-from orienta.i18n import get_translator, is_rtl
+from orienta.i18n import get_translator, is_rtl, opening_values
 from orienta.langid import hint_language
 from orienta.settings import Settings, get_settings
 from orienta.topics import OUT_OF_SCOPE
@@ -213,10 +211,7 @@ class Switchboard:
         opening = reopens(offices[0] if offices else None, utcnow())
         if opening is None:
             return None
-        return {
-            "day": format_date(opening.date(), "full", locale=language),
-            "time": format_time(opening, "short", locale=language),
-        }
+        return opening_values(opening, language)
 
     async def _language_of(self, message: Incoming) -> str:
         """The user's language without a message to detect it from."""

@@ -65,6 +65,16 @@ def reopens(office: Office | None, now: dt.datetime) -> dt.datetime | None:
     return next_opening(office, now)
 
 
+def valid_point(latitude: float, longitude: float) -> bool:
+    """A place on Earth: finite, latitude within ±90, longitude within ±180."""
+    return (
+        math.isfinite(latitude)
+        and math.isfinite(longitude)
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    )
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)

@@ -6,6 +6,7 @@ Compiled ``.mo`` files are build output: :func:`compile_catalogs` (re)builds sta
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,6 +106,16 @@ def language_name(code: str, in_language: str | None = None) -> str:
         return Locale.parse(code).get_display_name(in_language or code) or code
     except (ValueError, TypeError):
         return code
+
+
+def opening_values(opening: dt.datetime, language: str) -> dict[str, str]:
+    """``{day}`` and ``{time}`` of an opening, for "… from {day} at {time}" messages."""
+    from babel.dates import format_date, format_time
+
+    return {
+        "day": format_date(opening.date(), "full", locale=language),
+        "time": format_time(opening, "short", locale=language),
+    }
 
 
 def is_rtl(language: str) -> bool:

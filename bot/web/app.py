@@ -31,6 +31,7 @@ from bot.web.security import (
 )
 from bot.whatsapp import WhatsAppChannel
 from knowledge.db import DatabaseUnavailableError, reachable
+from knowledge.directory import valid_point
 from orienta.i18n import get_translator, is_rtl, language_name
 from orienta.langid import hint_language
 from orienta.settings import Settings, secret
@@ -192,7 +193,7 @@ def create_app(
             raise HTTPException(422, "session must be 8–64 letters, digits, - or _")
         location = None
         if body.latitude is not None and body.longitude is not None:
-            if not (-90 <= body.latitude <= 90 and -180 <= body.longitude <= 180):
+            if not valid_point(body.latitude, body.longitude):
                 raise HTTPException(422, "latitude or longitude out of range")
             location = (body.latitude, body.longitude)
         turn = await switchboard.handle(
